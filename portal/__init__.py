@@ -1,0 +1,106 @@
+"""Staffroom: the back-of-house portal. create_app() builds the application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_wtf.csrf import generate_csrf
+
+from portal.config import Config, TestingConfig, config_from_env, secret_key_for
+
+BLUEPRINTS = ("auth", "home", "people", "terminals", "audit")
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    base = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.from_object(TestingConfig if config.get("TESTING") else base)
+        app.config.update(config)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key_for(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+            "PORTAL_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'staffroom.db'}"
+        )
+    _fix_postgres_url(app)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from portal import cli, errors_views, i18n, templating
+
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors_views.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _fix_postgres_url(app: Flask) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import database, sessions
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(sessions.user_loader)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # our server-side sessions do this job
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        importlib.import_module(f"portal.blueprints.{name}.views")  # attaches the routes
+        app.register_blueprint(importlib.import_module(f"portal.blueprints.{name}").bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from portal import database, sessions
+    from portal.security import enforce_checked, login_guard, security_headers
+
+    @app.before_request
+    def _load_identity():
+        if request.endpoint == "static":
+            return None
+        database.set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+        g.access_checked = False
+        g.terminal = sessions.load_terminal()
+        sessions.load_session()
+        return None
+
+    app.before_request(login_guard)
+    app.after_request(enforce_checked)
+    app.after_request(security_headers)
+
+    @app.context_processor
+    def _inject():
+        return {"csrf_token_value": generate_csrf, "terminal": g.get("terminal")}

@@ -1,0 +1,35 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.forms import PortalForm, nfkc, no_invisible
+
+
+class LoginForm(PortalForm):
+    identifier = StringField(
+        _l("Staff number or user name"),
+        filters=[nfkc],
+        validators=[
+            DataRequired(_l("Enter your staff number or user name.")),
+            Length(max=40),
+            no_invisible,
+        ],
+        render_kw={
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "autofocus": True,
+        },
+    )
+    secret = PasswordField(
+        _l("PIN or password"),
+        filters=[nfkc],
+        validators=[DataRequired(_l("Enter your PIN or password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class LanguageForm(PortalForm):
+    locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_Hans", "简体中文")])
+    next = HiddenField()

@@ -1,0 +1,107 @@
+"""Sign-in: PIN for employees, password for everyone else; lockout after repeated failures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal import audit
+from portal.blueprints.auth.models import Terminal
+from portal.blueprints.people.models import Role, User
+from portal.database import utcnow
+from portal.extensions import db
+
+_SAFE_IDENTIFIER = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+_DUMMY_HASH = generate_password_hash("not-a-real-secret")
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+
+def _candidates(identifier: str, terminal: Terminal | None) -> list[User]:
+    by_name = db.session.scalar(select(User).where(func.lower(User.username) == identifier.lower()))
+    if by_name is not None:
+        return [by_name]
+    query = select(User).where(User.staff_no == identifier.upper())
+    if terminal is not None:
+        query = query.where(User.property_id == terminal.property_id)
+    return list(db.session.scalars(query))
+
+
+def _secret_matches(user: User, secret: str) -> bool:
+    if Role(user.role).uses_pin:
+        return user.check_pin(secret)
+    return user.check_password(secret)
+
+
+def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> SignInResult:
+    """Check the credentials; record success, failure and lockout in the audit trail.
+
+    The caller shows one generic message for every failure: it never says which part was wrong.
+    """
+    now = utcnow()
+    candidates = [u for u in _candidates(identifier, terminal) if u.active]
+    if not candidates:
+        check_password_hash(_DUMMY_HASH, secret)  # same work as a real check
+        shown = identifier if _SAFE_IDENTIFIER.match(identifier) else "(not shown)"
+        audit.record("auth.sign_in_failed", summary=f"identifier={shown} reason=unknown")
+        return SignInResult(None)
+    open_accounts = [u for u in candidates if not u.is_locked(now)]
+    matches = [u for u in open_accounts if _secret_matches(u, secret)]
+    if len(matches) == 1:
+        user = matches[0]
+        if user.failed_logins or user.locked_until:
+            # Core UPDATE: sign-in counters are not part of the record HR edits (no version bump).
+            db.session.execute(
+                update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
+            )
+            db.session.refresh(user)
+        audit.record("auth.sign_in", user, actor=user, summary="terminal" if terminal else "")
+        return SignInResult(user)
+    locked_any = False
+    for user in candidates:
+        if user.is_locked(now):
+            locked_any = True
+            audit.record("auth.sign_in_refused_locked", user, actor=None)
+            continue
+        locked_any |= register_failure(user)
+    return SignInResult(None, locked=locked_any)
+
+
+def register_failure(user: User) -> bool:
+    """Count one failure atomically; lock the account at the threshold. True when locked now."""
+    cfg = current_app.config
+    db.session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    db.session.refresh(user)
+    audit.record("auth.sign_in_failed", user, summary=f"failures={user.failed_logins}")
+    if user.failed_logins >= cfg["LOCKOUT_THRESHOLD"]:
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(
+                failed_logins=0,
+                locked_until=utcnow() + timedelta(minutes=cfg["LOCKOUT_MINUTES"]),
+            )
+        )
+        db.session.refresh(user)
+        audit.record("auth.locked", user, summary=f"locked for {cfg['LOCKOUT_MINUTES']} minutes")
+        return True
+    return False
+
+
+def set_language(user: User, locale: str) -> User:
+    before = user.locale
+    db.session.execute(update(User).where(User.id == user.id).values(locale=locale))
+    db.session.refresh(user)
+    audit.record("user.language_changed", user, summary=f"locale: {before} -> {locale}")
+    return user

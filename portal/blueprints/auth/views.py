@@ -1,0 +1,115 @@
+from flask import current_app, g, jsonify, make_response, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import sessions
+from portal.blueprints.auth import bp, services
+from portal.blueprints.auth.forms import LanguageForm, LoginForm
+from portal.blueprints.auth.permissions import can_use_portal
+from portal.extensions import db, limiter
+from portal.htmx import redirect_to, render, render_form
+from portal.security import public, redirect_local, require, safe_next
+
+
+def _account_key() -> str:
+    from portal.forms import nfkc
+
+    ident = nfkc(request.form.get("identifier", "")) or ""
+    return "login-account:" + ident.lower()[:40]
+
+
+def _ended_message(reason: str | None) -> str | None:
+    messages = {
+        "idle": _("You were signed out because nobody used this screen for a while."),
+        "expired": _("Your session reached its time limit. Please sign in again."),
+        "switched": _("Signed out. The next person can sign in now."),
+        "signed_out": _("You have signed out."),
+    }
+    return messages.get(reason or "")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    scope="login-address",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    scope="login-account",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect_local(request.args.get("next"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    ended = _ended_message(request.args.get("ended"))
+    if not form.validate_on_submit():
+        if request.method == "POST":
+            return render_form("auth/login.html", "login_form", form=form, ended=None)
+        return render("auth/login.html", form=form, ended=ended)
+    terminal = g.terminal
+    result = services.authenticate(form.identifier.data, form.secret.data, terminal)
+    if result.user is None:
+        db.session.commit()  # failures, lockouts and their audit rows are kept
+        form.secret.errors.append(
+            _("Those sign-in details did not work. Check them and try again.")
+        )
+        return render_form("auth/login.html", "login_form", form=form, ended=None, failed=True)
+    next_url = form.next.data
+    sessions.start_session(result.user, terminal)
+    db.session.commit()
+    return redirect_to(safe_next(next_url, url_for("home.index")))
+
+
+def _sign_out(reason: str):
+    require(can_use_portal)
+    sessions.end_session(reason)
+    db.session.commit()
+    response = redirect_to(url_for("auth.login", ended=reason))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    return _sign_out("signed_out")
+
+
+@bp.post("/switch")
+def switch_user():
+    """On a shared terminal: end this person's session at once and hand over to the next."""
+    return _sign_out("switched")
+
+
+@bp.post("/keepalive")
+def keepalive():
+    """The idle warning's 'continue': a real request that counts as activity."""
+    require(can_use_portal)
+    return jsonify(seconds_left=sessions.seconds_left())
+
+
+@bp.get("/session")
+@sessions.passive
+def session_status():
+    """How long the current session has left; polling it does not count as activity."""
+    require(can_use_portal)
+    return jsonify(seconds_left=sessions.seconds_left())
+
+
+@bp.post("/language")
+@public
+def set_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return make_response(_("Choose a language from the list."), 400)
+    if current_user.is_authenticated:
+        services.set_language(current_user._get_current_object(), form.locale.data)
+        db.session.commit()
+    else:
+        session["anon_locale"] = form.locale.data
+    return redirect_to(safe_next(form.next.data, url_for("home.index")))

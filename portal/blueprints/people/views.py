@@ -1,0 +1,239 @@
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import pdf
+from portal.blueprints.people import bp, services
+from portal.blueprints.people.forms import (
+    NewPersonForm,
+    PeopleFilterForm,
+    PersonForm,
+    ResetPasswordForm,
+    ResetPinForm,
+)
+from portal.blueprints.people.models import Role, departments_for
+from portal.blueprints.people.permissions import (
+    can_create_person,
+    can_edit_person,
+    can_list_people,
+    can_print_staff_record,
+    can_reset_secret,
+    can_view_person,
+    roles_assignable_by,
+)
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.htmx import redirect_to, render, render_form
+from portal.pagination import paginate
+from portal.security import require
+
+
+def _load(person_id: int):
+    person = services.get_person(person_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _prepare(form: PersonForm, property_id: int) -> None:
+    """Choices that depend on who is editing and for which property."""
+    departments = departments_for(property_id)
+    form.department_id.choices = [(d.id, d.name) for d in departments]
+    form.supervises.choices = [(d.id, d.name) for d in departments]
+    form.role.choices = [(r.value, r.label) for r in roles_assignable_by(current_user)]
+    if current_user.role == Role.ADMIN:
+        form.property_id.choices = [(p.id, p.name) for p in services.list_properties()]
+    else:
+        del form.property_id
+
+
+def _data(form: PersonForm, property_id: int) -> services.PersonData:
+    return services.PersonData(
+        name_en=form.name_en.data or "",
+        name_zh=form.name_zh.data or "",
+        staff_no=form.staff_no.data,
+        property_id=property_id,
+        department_id=form.department_id.data,
+        role=form.role.data,
+        grade=form.grade.data,
+        username=form.username.data or None,
+        email=form.email.data or None,
+        phone=form.phone.data or None,
+        hire_date=form.hire_date.data,
+        locale=form.locale.data or None,
+        supervises=tuple(form.supervises.data or ()),
+    )
+
+
+def _target_property(form: PersonForm, default: int) -> int:
+    if "property_id" in form and form.property_id.data:
+        return form.property_id.data
+    return default
+
+
+@bp.get("/")
+def index():
+    require(can_list_people)
+    filters = PeopleFilterForm(request.args)
+    property_id = None if current_user.role == Role.ADMIN else current_user.property_id
+    departments = departments_for(property_id) if property_id else []
+    filters.department.choices = [(0, _("All departments"))] + [(d.id, d.name) for d in departments]
+    filters.validate()
+    query = services.people_query(
+        current_user,
+        q=(filters.q.data or "") if not filters.q.errors else "",
+        department_id=filters.department.data if not filters.department.errors else None,
+        status=filters.status.data
+        if filters.status.data in {"active", "inactive", "all"}
+        else "active",
+        sort=request.args.get("sort", "staff_no"),
+    )
+    page = paginate(query)
+    return render(
+        "people/index.html",
+        block="people_results",
+        filters=filters,
+        page=page,
+        can_create=can_create_person(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(can_create_person)
+    form = NewPersonForm()
+    _prepare(form, current_user.property_id)
+    if form.validate_on_submit():
+        property_id = _target_property(form, current_user.property_id)
+        try:
+            person = services.create_person(
+                _data(form, property_id), pin=form.pin.data, password=form.password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            error.attach(form)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added.", name=person.name), "success")
+            return redirect_to(url_for("people.detail", person_id=person.id))
+    if request.method == "POST":
+        return render_form("people/form.html", "person_form", form=form, person=None)
+    return render("people/form.html", form=form, person=None)
+
+
+@bp.get("/<int:person_id>")
+def detail(person_id: int):
+    person = _load(person_id)
+    require(can_view_person, person)
+    return render(
+        "people/detail.html",
+        person=person,
+        action_form=EmptyForm(),
+        can_edit=can_edit_person(current_user, person),
+        can_reset=can_reset_secret(current_user, person),
+        can_print=can_print_staff_record(current_user, person),
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int):
+    person = _load(person_id)
+    require(can_edit_person, person, hide=not can_view_person(current_user, person))
+    form = PersonForm(obj=person)
+    _prepare(form, person.property_id)
+    if request.method == "GET":
+        form.supervises.data = [d.id for d in person.supervises]
+        form.version.data = str(person.version)
+        form.locale.data = person.locale or ""
+    if form.validate_on_submit():
+        property_id = _target_property(form, person.property_id)
+        try:
+            version = int(form.version.data) if form.version.data else None
+            services.update_person(person, _data(form, property_id), expected_version=version)
+            db.session.commit()
+        except (DomainError, StaleDataError, ValueError) as error:
+            db.session.rollback()
+            if not isinstance(error, DomainError):
+                error = DomainError(
+                    _(
+                        "Someone else changed this record while you were editing. "
+                        "Reload and try again."
+                    )
+                )
+            error.attach(form)
+        else:
+            flash(_("Changes to %(name)s were saved.", name=person.name), "success")
+            return redirect_to(url_for("people.detail", person_id=person.id))
+    if request.method == "POST":
+        return render_form("people/form.html", "person_form", form=form, person=person)
+    return render("people/form.html", form=form, person=person)
+
+
+def _set_active(person_id: int, active: bool):
+    person = _load(person_id)
+    require(can_edit_person, person, hide=not can_view_person(current_user, person))
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if active:
+            services.reactivate_person(person)
+            message = _("%(name)s can sign in again.", name=person.name)
+        else:
+            services.deactivate_person(person, current_user)
+            message = _("%(name)s was deactivated and signed out everywhere.", name=person.name)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect_to(url_for("people.detail", person_id=person.id)), 409
+    db.session.commit()
+    flash(message, "success")
+    return redirect_to(url_for("people.detail", person_id=person.id))
+
+
+@bp.post("/<int:person_id>/deactivate")
+def deactivate(person_id: int):
+    return _set_active(person_id, False)
+
+
+@bp.post("/<int:person_id>/reactivate")
+def reactivate(person_id: int):
+    return _set_active(person_id, True)
+
+
+@bp.route("/<int:person_id>/reset", methods=["GET", "POST"])
+def reset_secret(person_id: int):
+    person = _load(person_id)
+    require(can_reset_secret, person, hide=not can_view_person(current_user, person))
+    uses_pin = Role(person.role).uses_pin
+    form = ResetPinForm() if uses_pin else ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_secret(person, form.secret.data)
+        db.session.commit()
+        flash(
+            _("A new PIN is set for %(name)s.", name=person.name)
+            if uses_pin
+            else _("A new password is set for %(name)s.", name=person.name),
+            "success",
+        )
+        return redirect_to(url_for("people.detail", person_id=person.id))
+    if request.method == "POST":
+        return render_form(
+            "people/reset.html", "reset_form", form=form, person=person, uses_pin=uses_pin
+        )
+    return render("people/reset.html", form=form, person=person, uses_pin=uses_pin)
+
+
+@bp.get("/<int:person_id>/record.pdf")
+def staff_record_pdf(person_id: int):
+    person = _load(person_id)
+    require(can_print_staff_record, person, hide=not can_view_person(current_user, person))
+    return pdf.send_pdf(
+        "people/pdf/staff_record.html",
+        filename=f"staff-record-{person.staff_no}.pdf",
+        person=person,
+        title=_("Staff record card"),
+        number=person.staff_no,
+    )

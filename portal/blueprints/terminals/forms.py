@@ -1,0 +1,19 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.forms import PortalForm, no_invisible
+
+
+class TerminalForm(PortalForm):
+    name = StringField(
+        _l("Terminal name"),
+        validators=[DataRequired(_l("Give the terminal a name.")), Length(max=80), no_invisible],
+    )
+    location = StringField(_l("Where it stands"), validators=[Length(max=120)])
+    property_id = SelectField(_l("Property"), coerce=int)
+    default_locale = SelectField(
+        _l("Default language"),
+        choices=[("", _l("As the browser says")), ("en", "English"), ("zh_Hans", "简体中文")],
+        validators=[Optional()],
+    )

@@ -1,0 +1,10 @@
+from portal.blueprints.people.models import Role
+from portal.permissions import has_role, in_property
+
+
+def can_manage_terminals(user, obj=None) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_revoke_terminal(user, terminal) -> bool:
+    return has_role(user, Role.ADMIN) and in_property(user, terminal.property_id)

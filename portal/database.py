@@ -1,0 +1,127 @@
+"""The one place that knows which database we are on.
+
+- SQLite: WAL, foreign keys, busy timeout; transactions that will write begin IMMEDIATE so that
+  concurrent writers wait for each other instead of failing half-way.
+- PostgreSQL: transaction-scoped advisory locks, retry of serialization failures.
+- UTCDateTime: every timestamp is stored as naive UTC and read back as an aware UTC datetime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import DateTime, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.types import TypeDecorator
+
+from portal.extensions import db
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python, naive UTC in the database (the same on both engines)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    """Whether the next transaction will write (SQLite: BEGIN IMMEDIATE instead of BEGIN)."""
+    return _write_intent.set(value)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def is_sqlite(engine: Engine | None = None) -> bool:
+    engine = engine or db.engine
+    return engine.dialect.name == "sqlite"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the per-connection settings for SQLite (idempotent per engine)."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_portal_configured", False):
+        return
+    engine._portal_configured = True
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def advisory_lock(name: str) -> None:
+    """Serialise writers of one kind until the end of the transaction.
+
+    PostgreSQL: pg_advisory_xact_lock. SQLite: writers are already serialised by BEGIN IMMEDIATE.
+    """
+    if is_sqlite():
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate in {"40001", "40P01"}:  # serialization failure, deadlock detected
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+def run_with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
+    """Run fn() and commit; retry a bounded number of times on serialization errors."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = fn()
+            db.session.commit()
+            return result
+        except DBAPIError as exc:
+            db.session.rollback()
+            if attempt == attempts or not _is_retryable(exc):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")

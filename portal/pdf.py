@@ -1,0 +1,120 @@
+"""Documents: render_pdf(template, **ctx) and send_pdf(...).
+
+The web process renders the Jinja template (cheap) and hands the HTML to a small pool of PDF
+processes (WeasyPrint, see pdfworker.py) with a time limit. A document that runs over the limit
+kills its process; the pool is rebuilt and the person gets a clear message, while the portal goes
+on serving. Finished PDFs are cached by the hash of their HTML (which includes every input).
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import multiprocessing
+import threading
+from collections import OrderedDict
+
+from flask import current_app, make_response, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal import pdfworker
+from portal.database import utcnow
+
+
+class PdfError(Exception):
+    """A document could not be produced; the message is for the person who asked."""
+
+
+_lock = threading.Lock()
+_pool = None
+_cache: OrderedDict[str, bytes] = OrderedDict()
+CACHE_ENTRIES = 64
+
+
+def _get_pool():
+    global _pool
+    with _lock:
+        if _pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            _pool = ctx.Pool(processes=current_app.config["PDF_WORKERS"], maxtasksperchild=200)
+        return _pool
+
+
+def _kill_pool() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.terminate()
+            _pool.join()
+            _pool = None
+
+
+atexit.register(_kill_pool)
+
+
+def html_to_pdf(html: str, timeout: float | None = None) -> bytes:
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    timeout = timeout if timeout is not None else current_app.config["PDF_TIMEOUT"]
+    job = _get_pool().apply_async(pdfworker.render, (html, current_app.static_folder))
+    try:
+        data = job.get(timeout=timeout)
+    except multiprocessing.TimeoutError as exc:
+        _kill_pool()
+        raise PdfError(
+            _("The document took too long to prepare and was stopped. Try a smaller one.")
+        ) from exc
+    except Exception as exc:  # the worker raised: report, do not crash the web process
+        current_app.logger.exception("PDF rendering failed")
+        raise PdfError(_("The document could not be prepared.")) from exc
+    with _lock:
+        _cache[key] = data
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return data
+
+
+def page_counter_css() -> str:
+    """'Page X of Y' in the reader's language, as a CSS content value with page counters."""
+    text = _("Page %(page)s of %(pages)s", page="\x00page\x00", pages="\x00pages\x00")
+    parts = []
+    for piece in text.split("\x00"):
+        if piece in {"page", "pages"}:
+            parts.append(f"counter({piece})")
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'"{escaped}"')
+    # Our own translated text, quoted and escaped for CSS above: safe inside <style>.
+    return Markup(" ".join(parts) or "counter(page)")  # noqa: S704
+
+
+def render_pdf(template: str, *, timeout: float | None = None, **context) -> bytes:
+    """Render a document template (extending pdf/base.html) to PDF bytes."""
+    context.setdefault("printed_at", utcnow())
+    context.setdefault(
+        "printed_by", current_user.name if current_user and current_user.is_authenticated else ""
+    )
+    html = render_template(template, **context)
+    return html_to_pdf(html, timeout=timeout)
+
+
+def send_pdf(template: str, *, filename: str, **context):
+    try:
+        data = render_pdf(template, **context)
+    except PdfError as error:
+        response = make_response(
+            render_template(
+                "errors/error.html", code=503, title=_("Document not ready"), message=str(error)
+            ),
+            503,
+        )
+        return response
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
