@@ -90,7 +90,6 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    RATELIMIT_ENABLED = False  # switched on by the tests that are about it
     RATELIMIT_STORAGE_URI = "memory://"
     PDF_TIMEOUT = 60
 

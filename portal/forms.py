@@ -14,6 +14,13 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
+
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("As the browser says")),
+    SelectChoice("en", "English"),
+    SelectChoice("zh_Hans", "简体中文"),
+]
 
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm, nfkc, no_invisible
@@ -31,5 +32,7 @@ class LoginForm(PortalForm):
 
 
 class LanguageForm(PortalForm):
-    locale = SelectField(_l("Language"), choices=[("en", "English"), ("zh_Hans", "简体中文")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh_Hans", "简体中文")]
+    )
     next = HiddenField()

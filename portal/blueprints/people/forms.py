@@ -9,10 +9,11 @@ from wtforms import (
     StringField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
-from portal.forms import PortalForm, nfkc, no_invisible, upper
+from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
 
 STAFF_NO = Regexp(
     r"^[A-Z0-9][A-Z0-9-]{1,15}$",
@@ -40,7 +41,7 @@ class PersonForm(PortalForm):
     )
     role = SelectField(_l("Access role"), validators=[DataRequired()])
     grade = SelectField(
-        _l("Job title"), choices=[(g.value, label) for g, label in GRADE_LABELS.items()]
+        _l("Job title"), choices=[SelectChoice(g.value, label) for g, label in GRADE_LABELS.items()]
     )
     supervises = SelectMultipleField(
         _l("Supervises departments"), coerce=int, validators=[Optional()]
@@ -83,7 +84,7 @@ class PersonForm(PortalForm):
     )
     locale = SelectField(
         _l("Preferred language"),
-        choices=[("", _l("As the browser says")), ("en", "English"), ("zh_Hans", "简体中文")],
+        choices=LANGUAGE_CHOICES,
         validators=[Optional()],
     )
     version = HiddenField()
@@ -162,7 +163,11 @@ class PeopleFilterForm(PortalForm):
     department = SelectField(_l("Department"), coerce=int, validators=[Optional()])
     status = SelectField(
         _l("Status"),
-        choices=[("active", _l("Active")), ("inactive", _l("Deactivated")), ("all", _l("All"))],
+        choices=[
+            SelectChoice("active", _l("Active")),
+            SelectChoice("inactive", _l("Deactivated")),
+            SelectChoice("all", _l("All")),
+        ],
         validators=[Optional()],
     )
     page = IntegerField(validators=[Optional()])

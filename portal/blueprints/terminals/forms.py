@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import PortalForm, no_invisible
+from portal.forms import LANGUAGE_CHOICES, PortalForm, no_invisible
 
 
 class TerminalForm(PortalForm):
@@ -14,6 +14,6 @@ class TerminalForm(PortalForm):
     property_id = SelectField(_l("Property"), coerce=int)
     default_locale = SelectField(
         _l("Default language"),
-        choices=[("", _l("As the browser says")), ("en", "English"), ("zh_Hans", "简体中文")],
+        choices=LANGUAGE_CHOICES,
         validators=[Optional()],
     )

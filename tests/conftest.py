@@ -1,0 +1,235 @@
+"""Fixtures: one app and one migrated database per test session; each test runs inside a
+transaction that is rolled back at its end (the request's commit releases a savepoint only).
+
+PORTAL_TEST_DATABASE_URL selects the database (PostgreSQL in CI's second run); the default is a
+SQLite file in a temporary folder. Tests that need real commits seen by other connections (the
+browser and concurrency tests) use the `committed_db` fixture, which empties the tables after.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import secrets
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.extensions import limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def _database_url(tmp: Path) -> str:
+    return os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
+
+
+def _reset_schema(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = _db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=str(ROOT / "migrations"))
+        _db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def instance_dir():
+    with tempfile.TemporaryDirectory(prefix="staffroom-test-") as tmp:
+        yield Path(tmp)
+
+
+@pytest.fixture(scope="session")
+def app(instance_dir):
+    os.environ["PORTAL_INSTANCE_PATH"] = str(instance_dir)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
+            "SERVER_NAME": None,
+        }
+    )
+    app.test_client_class = PortalClient
+    limiter.enabled = False  # switched on by the tests that are about it (rate_limits)
+    _reset_schema(app)
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """A clean database for one test: everything it writes is rolled back at the end."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        # A plain SQLAlchemy session bound to the test's connection: Flask-SQLAlchemy's own
+        # Session.get_bind() would pick the engine and bypass the outer transaction.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+TABLES_IN_DELETE_ORDER = [
+    "audit_events",
+    "user_sessions",
+    "terminals",
+    "supervised_departments",
+    "users",
+    "departments",
+    "properties",
+]
+
+
+def empty_tables(app) -> None:
+    with app.app_context():
+        engine = _db.engine
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in TABLES_IN_DELETE_ORDER:
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+
+
+@pytest.fixture
+def committed_db(app):
+    """Real commits (for a live server or concurrent workers); tables emptied afterwards."""
+    empty_tables(app)
+    try:
+        yield _db
+    finally:
+        with app.app_context():
+            _db.session.remove()
+        empty_tables(app)
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app, db):
+    """A request context for calling services directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def rate_limits(app):
+    limiter.enabled = True
+    limiter.reset()
+    try:
+        yield
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+
+
+class PortalClient(FlaskClient):
+    """A test client that can send the CSRF token like the portal's own pages do.
+
+    Each request runs in a fresh context, as in a real server: without it the request would
+    reuse the test's app context and share `g` (the signed-in user) and the session with it.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        return URLSafeTimedSerializer(TEST_SECRET, salt="wtf-csrf-token").dumps(raw)
+
+    def post_form(self, url: str, data: dict | None = None, *, htmx: bool = False, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        headers = dict(kw.pop("headers", {}))
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.post(url, data=data, headers=headers, **kw)
+
+    def hx_get(self, url: str, **kw):
+        headers = {"HX-Request": "true", **kw.pop("headers", {})}
+        return self.get(url, headers=headers, **kw)
+
+    def sign_in(self, identifier: str, secret: str, **kw):
+        return self.post_form("/auth/login", {"identifier": identifier, "secret": secret}, **kw)
+
+
+@pytest.fixture
+def login_as(client, db):
+    """login_as("hr") -> the signed-in user (a new person of that role at the test hotel)."""
+    from tests import factories
+
+    def sign_in(role: str = "employee", **overrides):
+        user = factories.person(role=role, **overrides)
+        _db.session.commit()
+        secret = factories.PIN if role == "employee" else factories.PASSWORD
+        response = client.sign_in(user.staff_no, secret)
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...  -> queries.count (savepoints not counted)."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, params, context, executemany):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO|BEGIN|COMMIT)", statement, re.I):
+                counter.count += 1
+                counter.statements.append(statement)
+
+        with app.app_context():
+            engine = _db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def text_of(response) -> str:
+    """The visible words of an HTML response (tags and scripts removed, spaces folded)."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    import html as _html
+
+    return re.sub(r"\s+", " ", _html.unescape(html)).strip()
