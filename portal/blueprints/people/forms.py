@@ -7,7 +7,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
@@ -89,13 +88,23 @@ class PersonForm(PortalForm):
     )
     version = HiddenField()
 
-    def validate_name_zh(self, field):
-        if not (self.name_en.data or field.data):
-            raise ValidationError(_l("Enter the name in Chinese, in English, or both."))
+    def validate(self, extra_validators=None) -> bool:
+        """Field rules first, then the rules that tie fields together (empty fields included:
+        an Optional() field stops its own chain before an inline validator would run)."""
+        ok = super().validate(extra_validators)
+        for field, message in self.cross_field_errors():
+            field.errors = [*field.errors, message]
+            ok = False
+        return ok
 
-    def validate_username(self, field):
-        if self.role.data and self.role.data != Role.EMPLOYEE and not field.data:
-            raise ValidationError(_l("People who sign in with a password need a user name."))
+    def uses_password(self) -> bool:
+        return bool(self.role.data) and self.role.data != Role.EMPLOYEE
+
+    def cross_field_errors(self):
+        if not (self.name_en.data or self.name_zh.data):
+            yield self.name_zh, _l("Enter the name in Chinese, in English, or both.")
+        if self.uses_password() and not self.username.data and not self.username.errors:
+            yield self.username, _l("People who sign in with a password need a user name.")
 
 
 class NewPersonForm(PersonForm):
@@ -111,14 +120,14 @@ class NewPersonForm(PersonForm):
         render_kw={"autocomplete": "new-password"},
     )
 
-    def validate_pin(self, field):
-        if self.role.data == Role.EMPLOYEE and not field.data:
-            raise ValidationError(_l("Employees sign in with a PIN: enter 6 digits."))
-
-    def validate_password(self, field):
-        if self.role.data and self.role.data != Role.EMPLOYEE and not field.data:
-            raise ValidationError(
-                _l("Enter a password of at least %(n)s characters.", n=PASSWORD_MIN)
+    def cross_field_errors(self):
+        yield from super().cross_field_errors()
+        if self.role.data == Role.EMPLOYEE and not self.pin.data and not self.pin.errors:
+            yield self.pin, _l("Employees sign in with a PIN: enter 6 digits.")
+        if self.uses_password() and not self.password.data and not self.password.errors:
+            yield (
+                self.password,
+                _l("Enter a password of at least %(n)s characters.", n=PASSWORD_MIN),
             )
 
 

@@ -1,0 +1,258 @@
+"""People admin: list, create, edit, deactivate, reset; bad input writes nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.blueprints.audit.models import AuditEvent
+from portal.blueprints.auth.models import UserSession
+from portal.blueprints.people.models import User
+from tests import factories
+from tests.conftest import text_of
+
+
+def valid_form(prop, **overrides):
+    data = {
+        "name_en": "Chen Jing",
+        "name_zh": "陈静",
+        "staff_no": "E3001",
+        "department_id": str(factories.department(prop, "HK").id),
+        "role": "employee",
+        "grade": "junior",
+        "pin": "482913",
+        "email": "",
+        "phone": "+86 139 0000 1111",
+        "hire_date": "2026-10-01",
+        "locale": "zh_Hans",
+    }
+    data.update(overrides)
+    return data
+
+
+def count_people(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_people_list_pages_searches_and_stays_in_the_property(client, db, login_as):
+    hr = login_as("hr")
+    for i in range(30):
+        factories.person("employee", name_en=f"Walker {i:02d}", name_zh=f"沃克{i:02d}")
+    other = factories.person("employee", prop=factories.property_("SPX"), name_en="Walker Far")
+    page1 = text_of(client.get("/people/?q=walker"))
+    assert "30 people" in page1
+    assert "Walker 00" in page1 and "Walker Far" not in page1
+    assert "Page 1 of 2" in page1
+    page2 = text_of(client.get("/people/?q=walker&page=2"))
+    assert "Walker 29" in page2 and "Walker 00" not in page2
+    chinese = text_of(client.get("/people/?q=沃克0"))
+    assert "10 people" in chinese
+    assert other.id and hr.id
+
+
+def test_people_list_answers_htmx_with_the_results_fragment(client, db, login_as):
+    login_as("hr")
+    factories.person("employee", name_en="Fragment Person")
+    response = client.hx_get("/people/?q=Fragment")
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="people-results">')
+    assert "Fragment Person" in body and "<html" not in body
+    assert "HX-Request" in response.vary
+
+
+def test_people_list_uses_a_fixed_number_of_queries(client, db, login_as, count_queries):
+    login_as("hr")
+    for _ in range(3):
+        factories.person("employee")
+    client.get("/people/")
+    with count_queries() as few:
+        client.get("/people/")
+    for _ in range(40):
+        factories.person("employee", dept="FO")
+    with count_queries() as many:
+        client.get("/people/")
+    assert few.count == many.count, many.statements
+    assert many.count <= 10
+
+
+def test_hr_adds_an_employee(client, db, login_as):
+    hr = login_as("hr")
+    response = client.post_form("/people/new", valid_form(hr.property))
+    assert response.status_code == 303
+    person = db.session.scalar(select(User).where(User.staff_no == "E3001"))
+    assert person.name_zh == "陈静" and person.check_pin("482913")
+    assert person.property_id == hr.property_id
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.created"))
+    assert event.actor_id == hr.id and event.object_id == person.id
+    assert "482913" not in event.summary
+    detail = client.get(response.headers["Location"])
+    assert "was added" in text_of(detail)
+
+
+def test_full_width_digits_in_pin_and_staff_number_count_as_digits(client, db, login_as):
+    hr = login_as("hr")
+    response = client.post_form(
+        "/people/new", valid_form(hr.property, staff_no="Ｅ３００２", pin="４８２９１３")
+    )
+    assert response.status_code == 303
+    person = db.session.scalar(select(User).where(User.staff_no == "E3002"))
+    assert person.check_pin("482913")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("pin", "abcdef", "The PIN is exactly 6 digits."),
+        ("pin", "12345", "The PIN is exactly 6 digits."),
+        ("pin", "", "Employees sign in with a PIN: enter 6 digits."),
+        ("staff_no", "", "Enter the staff number."),
+        ("staff_no", "E 1", "Use 2 to 16 letters, digits or hyphens"),
+        ("staff_no", "E3\u200b001", "Remove the invisible characters"),
+        ("name_en", "x" * 121, "Field cannot be longer than 120 characters."),
+        ("name_zh", "", None),  # with name_en empty too: see below
+        ("email", "not-an-email", "Enter an email address."),
+        ("phone", "call me", "Enter a phone number"),
+        ("department_id", "999999", "Not a valid choice."),
+        ("hire_date", "2026-13-45", "Not a valid date value."),
+        ("role", "admin", "Not a valid choice."),  # HR cannot make a group admin
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_written(
+    client, db, login_as, field, value, message
+):
+    hr = login_as("hr")
+    data = valid_form(hr.property, **{field: value})
+    if field == "name_zh":
+        data["name_en"] = ""
+        message = "Enter the name in Chinese, in English, or both."
+    before = count_people(db)
+    audit_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    response = client.post_form("/people/new", data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    field_id = "name_zh" if field == "name_zh" else field
+    assert f'id="{field_id}-error"' in body
+    assert message in text_of(response)
+    assert count_people(db) == before
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audit_before
+
+
+def test_htmx_bad_input_returns_the_form_fragment_with_200(client, db, login_as):
+    hr = login_as("hr")
+    response = client.post_form("/people/new", valid_form(hr.property, pin="12ab"), htmx=True)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<form id="person-form"')
+    assert 'data-focus="pin"' in body
+    assert "The PIN is exactly 6 digits." in body
+
+
+def test_duplicate_staff_number_is_refused(client, db, login_as):
+    hr = login_as("hr")
+    factories.person("employee", staff_no="E3001")
+    before = count_people(db)
+    response = client.post_form("/people/new", valid_form(hr.property))
+    assert response.status_code == 422
+    assert "Staff number E3001 is already used at this property." in text_of(response)
+    assert 'id="staff_no-error"' in response.get_data(as_text=True)
+    assert count_people(db) == before
+
+
+def test_same_staff_number_may_exist_at_another_property(client, db, login_as):
+    hr = login_as("hr")
+    factories.person("employee", staff_no="E3001", prop=factories.property_("SPX"))
+    assert client.post_form("/people/new", valid_form(hr.property)).status_code == 303
+
+
+def test_password_roles_need_a_user_name_and_a_long_password(client, db, login_as):
+    hr = login_as("hr")
+    data = valid_form(hr.property, role="supervisor", pin="", password="short")
+    response = client.post_form("/people/new", data)
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "People who sign in with a password need a user name." in text
+    assert "Field must be between 10 and 128 characters long." in text
+
+
+def test_edit_saves_and_audits_what_changed(client, db, login_as):
+    login_as("hr")
+    person = factories.person("employee", name_en="Old Name")
+    db.session.commit()
+    form = client.get(f"/people/{person.id}/edit")
+    assert 'value="Old Name"' in form.get_data(as_text=True)
+    data = valid_form(
+        person.property, staff_no=person.staff_no, name_en="New Name", version=str(person.version)
+    )
+    data.pop("pin")
+    response = client.post_form(f"/people/{person.id}/edit", data)
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.name_en == "New Name"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.updated"))
+    assert "name_en: Old Name -> New Name" in event.summary
+
+
+def test_stale_edit_is_refused_not_overwritten(client, db, login_as):
+    login_as("hr")
+    person = factories.person("employee", name_en="First")
+    db.session.commit()
+    stale_version = str(person.version)
+    person.name_en = "Changed By Someone Else"
+    db.session.commit()
+    data = valid_form(
+        person.property, staff_no=person.staff_no, name_en="Mine", version=stale_version
+    )
+    data.pop("pin")
+    response = client.post_form(f"/people/{person.id}/edit", data)
+    assert response.status_code == 422
+    assert "Someone else changed this record" in text_of(response)
+    db.session.refresh(person)
+    assert person.name_en == "Changed By Someone Else"
+
+
+def test_deactivate_signs_out_and_keeps_the_record(client, db, login_as, app):
+    login_as("hr")
+    person = factories.person("employee")
+    db.session.commit()
+    other = app.test_client()
+    other.sign_in(person.staff_no, factories.PIN)
+    response = client.post_form(f"/people/{person.id}/deactivate")
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.active is False
+    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == person.id))
+    assert all(s.ended_at is not None for s in sessions)
+    assert other.get("/").status_code == 303
+    assert client.post_form(f"/people/{person.id}/reactivate").status_code == 303
+    db.session.refresh(person)
+    assert person.active is True
+
+
+def test_nobody_deactivates_themselves(client, db, login_as):
+    hr = login_as("hr")
+    detail = client.get(f"/people/{hr.id}")
+    assert "Deactivate" not in text_of(detail)
+
+
+def test_reset_pin_ends_sessions_and_the_new_pin_works(client, db, login_as, app):
+    login_as("hr")
+    person = factories.person("employee")
+    db.session.commit()
+    other = app.test_client()
+    other.sign_in(person.staff_no, factories.PIN)
+    bad = client.post_form(f"/people/{person.id}/reset", {"secret": "12345a", "confirm": "x"})
+    assert bad.status_code == 422
+    assert "The PIN is exactly 6 digits." in text_of(bad)
+    mismatch = client.post_form(
+        f"/people/{person.id}/reset", {"secret": "111222", "confirm": "111333"}
+    )
+    assert "The two entries are not the same." in text_of(mismatch)
+    ok = client.post_form(f"/people/{person.id}/reset", {"secret": "111222", "confirm": "111222"})
+    assert ok.status_code == 303
+    assert other.get("/").status_code == 303
+    assert other.sign_in(person.staff_no, "111222").status_code == 303
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.pin_reset"))
+
+
+def test_over_long_form_body_is_413(client, db, login_as):
+    login_as("hr")
+    response = client.post_form("/people/new", {"name_en": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
