@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import sessions
+from portal.blueprints.audit.labels import action_label, object_label
 from portal.blueprints.audit.permissions import can_view_audit
 from portal.blueprints.people.permissions import can_list_people
 from portal.blueprints.terminals.permissions import can_manage_terminals
@@ -48,5 +49,6 @@ def init_app(app) -> None:
         on_terminal=lambda: g.get("terminal") is not None,
         page_counter_css=page_counter_css,
     )
+    app.jinja_env.filters.update(audit_action=action_label, audit_object=object_label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -227,7 +227,10 @@ def count_queries(app):
 
 def text_of(response) -> str:
     """The visible words of an HTML response (tags and scripts removed, spaces folded)."""
-    html = response.get_data(as_text=True)
+    return visible_text(response.get_data(as_text=True))
+
+
+def visible_text(html: str) -> str:
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", " ", html)
     import html as _html

@@ -29,7 +29,7 @@ def property_(code: str = "TST", **kw) -> Property:
     prop = Property(
         code=code,
         name_en=kw.pop("name_en", f"Test Hotel {code}"),
-        name_zh=kw.pop("name_zh", f"测试酒店{code}"),
+        name_zh=kw.pop("name_zh", "测试酒店"),
         **kw,
     )
     db.session.add(prop)

@@ -1,0 +1,167 @@
+"""Two languages, first-class: complete catalogue, no English left on Chinese pages."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests import factories
+from tests.conftest import ROOT, text_of, visible_text
+
+PO = ROOT / "portal/translations/zh_Hans/LC_MESSAGES/messages.po"
+# Words that stay as they are in Chinese text: names of formats and of the languages.
+ALLOWED_LATIN = {"PIN", "PDF", "CSV", "SOP", "English", "Ctrl", "Cmd"}
+
+
+def test_catalogue_has_every_message_translated(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "--no-location",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as f:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with PO.open("rb") as f:
+        catalog = read_po(f)
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert not message.fuzzy, f"fuzzy: {key}"
+        assert all(strings), f"untranslated: {key}"
+        for s in strings:
+            assert set(re.findall(r"%\(\w+\)s", s)) == set(re.findall(r"%\(\w+\)s", key)), key
+        translated[key] = strings
+    missing = sorted(extracted - set(translated))
+    assert not missing, f"not in the zh_Hans catalogue (run make translations): {missing[:10]}"
+
+
+def test_compiled_catalogue_is_up_to_date():
+    mo = PO.with_suffix(".mo")
+    assert mo.exists(), "run make translations"
+    assert mo.stat().st_mtime >= PO.stat().st_mtime, "run make translations"
+
+
+def english_words(response) -> set[str]:
+    html = response.get_data(as_text=True)
+    html = re.sub(r'<[^>]*translate="no"[^>]*>.*?</[^>]+>', " ", html, flags=re.S)
+    # The switch to English names itself in English.
+    html = re.sub(r'<button[^>]*lang="en"[^>]*>.*?</button>', " ", html, flags=re.S)
+    words = set(re.findall(r"[A-Za-z]{3,}", visible_text(html)))
+    return words - ALLOWED_LATIN
+
+
+@pytest.fixture
+def chinese_hr(client, db, login_as):
+    user = login_as("hr", locale="zh_Hans", name_en="", name_zh="赵静", email=None)
+    prop = user.property
+    prop.name_en = ""
+    factories.person("employee", name_en="", name_zh="钱明", email=None)
+    db.session.commit()
+    return user
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/people/",
+        "/people/new",
+        "/audit/",
+        "/no-such-page",
+        "/people/{me}",
+        "/people/{me}/edit",
+    ],
+)
+def test_chinese_pages_have_no_english_ui_words(client, db, chinese_hr, path):
+    response = client.get(path.format(me=chinese_hr.id))
+    assert response.status_code in (200, 404)
+    assert english_words(response) == set(), path
+
+
+def test_chinese_form_errors_are_translated(client, db, chinese_hr):
+    response = client.post_form("/people/new", {"staff_no": "", "pin": "abc"})
+    assert response.status_code == 422
+    assert english_words(response) == set()
+    assert "请输入工号" in text_of(response) or "工号" in text_of(response)
+
+
+def test_sign_in_page_follows_the_browser_language(client, db):
+    zh = client.get("/auth/login", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert "登录" in text_of(zh) and '<html lang="zh-Hans">' in zh.get_data(as_text=True)
+    en = client.get("/auth/login", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert "Sign in" in text_of(en)
+
+
+def test_a_persons_saved_language_wins_over_the_browser(client, db, login_as):
+    login_as("employee", locale="zh_Hans")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert "我的信息" in text_of(page) or '<html lang="zh-Hans">' in page.get_data(as_text=True)
+
+
+def test_language_switch_is_saved_on_the_person(client, db, login_as):
+    me = login_as("employee")
+    response = client.post_form("/auth/language", {"locale": "zh_Hans", "next": "/"})
+    assert response.status_code == 303
+    db.session.refresh(me)
+    assert me.locale == "zh_Hans"
+    assert '<html lang="zh-Hans">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_chosen_before_sign_in_does_not_survive_into_the_session(client, db):
+    person = factories.person("employee")  # never chose a language
+    client.post_form("/auth/language", {"locale": "zh_Hans"})
+    assert '<html lang="zh-Hans">' in client.get("/auth/login").get_data(as_text=True)
+    client.sign_in(person.staff_no, factories.PIN, headers={"Accept-Language": "en"})
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+def test_terminal_default_language(client, db, app):
+    from portal import sessions
+
+    term, key = factories.terminal(default_locale="zh_Hans")
+    with app.test_request_context():
+        client.set_cookie(
+            app.config["TERMINAL_COOKIE_NAME"], sessions.terminal_cookie_value(term, key)
+        )
+    page = client.get("/auth/login", headers={"Accept-Language": "en"})
+    assert '<html lang="zh-Hans">' in page.get_data(as_text=True)
+    assert term.name in text_of(page)
+
+
+def test_dates_follow_the_locale(client, db, login_as):
+    from datetime import date
+
+    person = factories.person("employee", hire_date=date(2026, 11, 23))
+    login_as("hr", locale="en")
+    assert "23 Nov 2026" in text_of(client.get(f"/people/{person.id}"))
+    client.post_form("/auth/language", {"locale": "zh_Hans"})
+    assert "2026-11-23" in text_of(client.get(f"/people/{person.id}"))
+
+
+def test_chinese_font_stack_is_in_the_css():
+    css = Path(ROOT / "portal/static/css/portal.css").read_text()
+    assert '"Noto Sans CJK SC"' in css and '"PingFang SC"' in css and '"Microsoft YaHei"' in css
