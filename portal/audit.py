@@ -109,14 +109,13 @@ def verify() -> VerifyResult:
     """Walk the chain in order; report the first row whose hash or link does not match."""
     prev = GENESIS
     checked = 0
-    rows = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
-    )
-    for event in rows:
-        checked += 1
-        if event.prev_hash != prev:
-            return VerifyResult(checked, event.id, "link to the previous row is broken")
-        if _digest(prev, event) != event.row_hash:
-            return VerifyResult(checked, event.id, "row content does not match its hash")
-        prev = event.row_hash
+    query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
+    with db.session.scalars(query) as rows:  # a server-side cursor on PostgreSQL: close it
+        for event in rows:
+            checked += 1
+            if event.prev_hash != prev:
+                return VerifyResult(checked, event.id, "link to the previous row is broken")
+            if _digest(prev, event) != event.row_hash:
+                return VerifyResult(checked, event.id, "row content does not match its hash")
+            prev = event.row_hash
     return VerifyResult(checked, None)

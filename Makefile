@@ -1,0 +1,76 @@
+# Staffroom: the README's two commands, `make run` and `make test`, do all the set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+FLASK := $(BIN)/flask --app app
+PO := portal/translations/zh_Hans/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# System packages: WeasyPrint's fast font subsetter and the CJK fonts (documents), Chromium (tests).
+RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := $(RUN_DEBS) chromium
+
+.PHONY: run test test-pg lint format translations translations-update system-deps-run \
+        system-deps-test setup bench clean
+
+run: system-deps-run setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@$(FLASK) demo-accounts
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# pytest's exit status 5 means "no tests collected": said plainly, not hidden as a failure.
+PYTEST_OK = s=$$?; if [ $$s -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$s
+
+test: system-deps-test setup lint
+	$(BIN)/pytest; $(PYTEST_OK)
+
+# The database tests again on PostgreSQL (the browser tests ran once already, on SQLite).
+test-pg: setup
+	PORTAL_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"; $(PYTEST_OK)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+setup: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(MO): $(PO) | $(STAMP)
+	$(BIN)/pybabel compile -d portal/translations
+
+translations: $(MO)
+
+# After changing user-facing text: extract, merge, then translate what
+# tools/untranslated.py lists (the test suite fails on anything left).
+translations-update: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/untranslated.py
+
+system-deps-run:
+	@bash tools/system-deps.sh $(RUN_DEBS)
+
+system-deps-test:
+	@bash tools/system-deps.sh $(TEST_DEBS)
+
+bench: setup system-deps-run
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
