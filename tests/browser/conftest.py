@@ -124,11 +124,15 @@ def sign_in(page, base: str, identifier: str, secret: str) -> None:
 
 MEASURE = """() => {
   const small = [];
-  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
+  const controls = 'a[href], button, input:not([type=hidden]), select, textarea';
+  for (const el of document.querySelectorAll(controls)) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if (el.closest('p, li, td, dd') && el.tagName === 'A' && r.height >= 20) continue;
-    if (r.width < 44 || r.height < 44) small.push(`${el.tagName} ${(el.innerText || el.name || el.id).trim().slice(0, 30)} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    if (r.width < 44 || r.height < 44) {
+      const label = (el.innerText || el.name || el.id).trim().slice(0, 30);
+      small.push(`${el.tagName} ${label} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
   }
   return {overflow: document.documentElement.scrollWidth - window.innerWidth, small};
 }"""
