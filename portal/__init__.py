@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     for name in BLUEPRINTS:
         importlib.import_module(f"portal.blueprints.{name}.views")  # attaches the routes
         app.register_blueprint(importlib.import_module(f"portal.blueprints.{name}").bp)
+    # The address people (and tools) type: /login answers like /auth/login.
+    app.add_url_rule("/login", endpoint="auth.login", methods=["GET", "POST"])
 
 
 def _register_request_hooks(app: Flask) -> None:

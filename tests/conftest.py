@@ -68,7 +68,9 @@ def app(instance_dir):
     app.test_client_class = PortalClient
     limiter.enabled = False  # switched on by the tests that are about it (rate_limits)
     _reset_schema(app)
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections before the interpreter collects them
 
 
 @pytest.fixture
