@@ -55,6 +55,7 @@ class Config:
     IDLE_WARNING = _env_int("PORTAL_IDLE_WARNING", 30)
     SESSION_LIFETIME = _env_int("PORTAL_SESSION_LIFETIME", 12 * 3600)
     SESSION_TOUCH_INTERVAL = 5  # seconds between two writes of last_seen_at
+    REAUTH_AFTER = 15 * 60  # sensitive actions ask for the password again after this
 
     # Sign-in protection.
     LOCKOUT_THRESHOLD = 10

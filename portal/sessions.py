@@ -79,6 +79,7 @@ def start_session(user, terminal: Terminal | None) -> UserSession:
         terminal_id=terminal.id if terminal else None,
         created_at=now,
         last_seen_at=now,
+        authenticated_at=now,
         idle_timeout=idle_timeout_for(terminal),
         expires_at=now + timedelta(seconds=current_app.config["SESSION_LIFETIME"]),
         ip=request.remote_addr,
@@ -179,6 +180,31 @@ def load_session() -> None:
             )
             db.session.commit()
         g.user_session = db.session.get(UserSession, row_id)
+
+
+def recently_authenticated() -> bool:
+    """Whether the person proved who they are within REAUTH_AFTER (ASVS 3.7.1)."""
+    row = getattr(g, "user_session", None)
+    if row is None:
+        return False
+    age = (utcnow() - row.authenticated_at).total_seconds()
+    return age <= current_app.config["REAUTH_AFTER"]
+
+
+def confirm_identity_first():
+    """For sensitive actions: None when recently authenticated, else the way to the check."""
+    from flask import url_for
+
+    from portal.htmx import redirect_to
+
+    if recently_authenticated():
+        return None
+    return redirect_to(url_for("auth.confirm_identity", next=request.full_path.rstrip("?")))
+
+
+def mark_authenticated() -> None:
+    row = g.user_session
+    row.authenticated_at = utcnow()
 
 
 def seconds_left() -> int:

@@ -22,6 +22,7 @@ EXPECTED = {
     "auth.switch_user": ("POST", ALL),
     "auth.keepalive": ("POST", ALL),
     "auth.session_status": ("GET", ALL),
+    "auth.confirm_identity": ("GET", ALL),
     "home.index": ("GET", ALL),
     "people.index": ("GET", {"hr", "manager", "admin"}),
     "people.create": ("GET", {"hr", "admin"}),

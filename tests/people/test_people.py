@@ -1,11 +1,16 @@
 """People admin: list, create, edit, deactivate, reset; bad input writes nothing."""
 
+import re
+from datetime import timedelta
+
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from portal.blueprints.audit.models import AuditEvent
 from portal.blueprints.auth.models import UserSession
 from portal.blueprints.people.models import User
+from portal.database import utcnow
 from tests import factories
 from tests.conftest import text_of
 
@@ -256,3 +261,61 @@ def test_over_long_form_body_is_413(client, db, login_as):
     login_as("hr")
     response = client.post_form("/people/new", {"name_en": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_a_double_tap_adds_the_person_once(client, db, login_as):
+    hr = login_as("hr")
+    data = valid_form(hr.property, idempotency_key="tap-tap-key-0123456789")
+    first = client.post_form("/people/new", data)
+    second = client.post_form("/people/new", data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    count = db.session.scalar(
+        select(func.count()).select_from(User).where(User.staff_no == "E3001")
+    )
+    assert count == 1
+
+
+def test_the_form_carries_a_fresh_idempotency_key(client, db, login_as):
+    login_as("hr")
+    keys = [
+        re.search(
+            r'name="idempotency_key" type="hidden" value="([^"]+)"',
+            client.get("/people/new").get_data(as_text=True),
+        ).group(1)
+        for _ in range(2)
+    ]
+    assert keys[0] != keys[1] and len(keys[0]) >= 16
+
+
+def test_resetting_a_pin_asks_for_the_password_again_after_15_minutes(client, db, login_as):
+    hr = login_as("hr")
+    person = factories.person("employee")
+    db.session.commit()
+    start = utcnow()
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        assert client.get("/").status_code == 200  # still busy, not idle
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        asked = client.get(f"/people/{person.id}/reset")
+        assert asked.status_code == 303
+        assert asked.headers["Location"].startswith("/auth/confirm?next=")
+        page = client.get(asked.headers["Location"])
+        assert "Enter your password again" in text_of(page)
+        wrong = client.post_form(
+            "/auth/confirm", {"secret": "not-it-at-all", "next": f"/people/{person.id}/reset"}
+        )
+        assert wrong.status_code == 422
+        assert "That is not your password." in text_of(wrong)
+        right = client.post_form(
+            "/auth/confirm", {"secret": factories.PASSWORD, "next": f"/people/{person.id}/reset"}
+        )
+        assert right.headers["Location"] == f"/people/{person.id}/reset"
+        assert client.get(f"/people/{person.id}/reset").status_code == 200
+    actions = list(
+        db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_id == hr.id, AuditEvent.object_type == "users"
+            )
+        )
+    )
+    assert "auth.reauthenticated" in actions and "auth.sign_in_failed" in actions

@@ -36,3 +36,12 @@ class LanguageForm(PortalForm):
         _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("zh_Hans", "简体中文")]
     )
     next = HiddenField()
+
+
+class ConfirmIdentityForm(PortalForm):
+    secret = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password", "autofocus": True},
+    )
+    next = HiddenField()

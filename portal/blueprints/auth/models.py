@@ -43,6 +43,8 @@ class UserSession(db.Model):
     terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the person last proved who they are (sign-in, or the password asked again).
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     idle_timeout: Mapped[int]  # seconds
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # absolute lifetime
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -55,3 +57,14 @@ class UserSession(db.Model):
     @property
     def on_terminal(self) -> bool:
         return self.terminal_id is not None
+
+
+class IdempotencyKey(db.Model):
+    """A button press that creates or moves something, remembered so a retry applies once."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    result_url: Mapped[str | None] = mapped_column(String(500))

@@ -76,6 +76,15 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
     return SignInResult(None, locked=locked_any)
 
 
+def confirm_identity(user: User, secret: str) -> bool:
+    """Ask again who this is before a sensitive action; failures count towards the lockout."""
+    if not user.is_locked() and _secret_matches(user, secret):
+        audit.record("auth.reauthenticated", user, actor=user)
+        return True
+    register_failure(user)
+    return False
+
+
 def register_failure(user: User) -> bool:
     """Count one failure atomically; lock the account at the threshold. True when locked now."""
     cfg = current_app.config

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal import sessions
 from portal.blueprints.auth import bp, services
-from portal.blueprints.auth.forms import LanguageForm, LoginForm
+from portal.blueprints.auth.forms import ConfirmIdentityForm, LanguageForm, LoginForm
 from portal.blueprints.auth.permissions import can_use_portal
 from portal.extensions import db, limiter
 from portal.htmx import redirect_to, render, render_form
@@ -113,3 +113,27 @@ def set_language():
     else:
         session["anon_locale"] = form.locale.data
     return redirect_to(safe_next(form.next.data, url_for("home.index")))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm_identity():
+    """The password asked again before a sensitive action (sign-in older than 15 minutes)."""
+    require(can_use_portal)
+    form = ConfirmIdentityForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if services.confirm_identity(user, form.secret.data):
+            sessions.mark_authenticated()
+            db.session.commit()
+            return redirect_to(safe_next(form.next.data, url_for("home.index")))
+        if user.is_locked():
+            sessions.end_session("locked")
+            db.session.commit()
+            return redirect_to(url_for("auth.login"))
+        db.session.commit()
+        form.secret.errors.append(_("That is not your password. Try again."))
+    if request.method == "POST":
+        return render_form("auth/confirm.html", "confirm_form", form=form)
+    return render("auth/confirm.html", form=form)

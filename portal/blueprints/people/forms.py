@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
 from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
+from portal.idempotency import IdempotentForm
 
 STAFF_NO = Regexp(
     r"^[A-Z0-9][A-Z0-9-]{1,15}$",
@@ -107,7 +108,7 @@ class PersonForm(PortalForm):
             yield self.username, _l("People who sign in with a password need a user name.")
 
 
-class NewPersonForm(PersonForm):
+class NewPersonForm(PersonForm, IdempotentForm):
     pin = PasswordField(
         _l("First PIN (6 digits)"),
         filters=[nfkc],

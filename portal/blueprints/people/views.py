@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import pdf
+from portal import idempotency, pdf, sessions
 from portal.blueprints.people import bp, services
 from portal.blueprints.people.forms import (
     NewPersonForm,
@@ -106,18 +106,25 @@ def create():
     form = NewPersonForm()
     _prepare(form, current_user.property_id)
     if form.validate_on_submit():
+        key = form.idempotency_key.data
+        if (done := idempotency.previous_result(key, current_user.id)) is not None:
+            return redirect_to(done)  # a double tap: the person was added the first time
         property_id = _target_property(form, current_user.property_id)
         try:
             person = services.create_person(
                 _data(form, property_id), pin=form.pin.data, password=form.password.data
             )
+            target = url_for("people.detail", person_id=person.id)
+            idempotency.claim(key, current_user.id, target)
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
+            if (done := idempotency.previous_result(key, current_user.id)) is not None:
+                return redirect_to(done)  # its twin won the race
             error.attach(form)
         else:
-            db.session.commit()
             flash(_("%(name)s was added.", name=person.name), "success")
-            return redirect_to(url_for("people.detail", person_id=person.id))
+            return redirect_to(target)
     if request.method == "POST":
         return render_form("people/form.html", "person_form", form=form, person=None)
     return render("people/form.html", form=form, person=None)
@@ -207,6 +214,8 @@ def reactivate(person_id: int):
 def reset_secret(person_id: int):
     person = _load(person_id)
     require(can_reset_secret, person, hide=not can_view_person(current_user, person))
+    if (confirm := sessions.confirm_identity_first()) is not None:
+        return confirm
     uses_pin = Role(person.role).uses_pin
     form = ResetPinForm() if uses_pin else ResetPasswordForm()
     if form.validate_on_submit():

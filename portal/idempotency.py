@@ -1,0 +1,53 @@
+"""Idempotency keys: a double tap or a retried request applies once.
+
+A form that creates or moves something carries a random key (IdempotentForm renders it). The
+service call is wrapped by `once(key, user)`: the first request claims the key in the same
+transaction as its change; a repeat finds the key and is sent to the first one's result.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Regexp
+
+from portal.blueprints.auth.models import IdempotencyKey
+from portal.extensions import db
+from portal.forms import PortalForm
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class IdempotentForm(PortalForm):
+    idempotency_key = HiddenField(
+        validators=[
+            DataRequired(_l("This form is missing its key. Reload the page and try again.")),
+            Regexp(KEY_PATTERN.pattern, message=_l("Reload the page and try again.")),
+        ]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = new_key()
+
+
+def previous_result(key: str, user_id: int) -> str | None:
+    """The result URL of an earlier request with this key by this person, if there was one."""
+    row = db.session.get(IdempotencyKey, key)
+    if row is None or row.user_id != user_id:
+        return None
+    return row.result_url or ""
+
+
+def claim(key: str, user_id: int, result_url: str) -> None:
+    """Record the key with the change (same transaction); a concurrent twin fails on commit."""
+    db.session.add(IdempotencyKey(key=key, user_id=user_id, result_url=result_url))
+    db.session.flush()
