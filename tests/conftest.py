@@ -95,25 +95,14 @@ def db(app):
             connection.close()
 
 
-TABLES_IN_DELETE_ORDER = [
-    "audit_events",
-    "user_sessions",
-    "terminals",
-    "supervised_departments",
-    "users",
-    "departments",
-    "properties",
-]
-
-
 def empty_tables(app) -> None:
     with app.app_context():
         engine = _db.engine
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for table in TABLES_IN_DELETE_ORDER:
-                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+            for table in reversed(_db.metadata.sorted_tables):  # children before parents
+                conn.execute(table.delete())
 
 
 @pytest.fixture

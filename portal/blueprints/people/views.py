@@ -1,6 +1,7 @@
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import idempotency, pdf, sessions
@@ -117,10 +118,19 @@ def create():
             target = url_for("people.detail", person_id=person.id)
             idempotency.claim(key, current_user.id, target)
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, IntegrityError) as error:
+            # IntegrityError: a concurrent request inserted the same staff number or key first.
             db.session.rollback()
             if (done := idempotency.previous_result(key, current_user.id)) is not None:
                 return redirect_to(done)  # its twin won the race
+            if isinstance(error, IntegrityError):
+                error = DomainError(
+                    _(
+                        "Staff number %(no)s is already used at this property.",
+                        no=form.staff_no.data,
+                    ),
+                    "staff_no",
+                )
             error.attach(form)
         else:
             flash(_("%(name)s was added.", name=person.name), "success")
