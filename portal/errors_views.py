@@ -17,7 +17,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         ),
         403: (_("Not allowed"), _("Your role does not give access to this page.")),
         404: (_("Not found"), _("This page does not exist or is not available to you.")),
-        405: (_("Not allowed"), _("This action cannot be done this way.")),
+        405: (_("Not possible this way"), _("This action cannot be done this way.")),
         413: (_("Too large"), _("What you sent is too large. Send something smaller.")),
         422: (_("Please check the form"), _("Some fields need your attention.")),
         429: (_("Too many attempts"), _("Please wait a minute before you try again.")),

@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
 from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
@@ -44,7 +45,11 @@ class PersonForm(PortalForm):
         _l("Job title"), choices=[SelectChoice(g.value, label) for g, label in GRADE_LABELS.items()]
     )
     supervises = SelectMultipleField(
-        _l("Supervises departments"), coerce=int, validators=[Optional()]
+        _l("Supervises departments"),
+        coerce=int,
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
     username = StringField(
         _l("User name (for password sign-in)"),
