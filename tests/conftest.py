@@ -167,6 +167,15 @@ class PortalClient(FlaskClient):
         headers = {"HX-Request": "true", **kw.pop("headers", {})}
         return self.get(url, headers=headers, **kw)
 
+    def use_terminal(self, terminal, key: str) -> None:
+        """Make this client a shared terminal (the signed cookie an admin's enrolment sets)."""
+        from portal import sessions
+
+        app = self.application
+        with app.test_request_context():
+            value = sessions.terminal_cookie_value(terminal, key)
+        self.set_cookie(app.config["TERMINAL_COOKIE_NAME"], value)
+
     def sign_in(self, identifier: str, secret: str, **kw):
         return self.post_form("/auth/login", {"identifier": identifier, "secret": secret}, **kw)
 

@@ -140,13 +140,8 @@ def test_language_chosen_before_sign_in_does_not_survive_into_the_session(client
 
 
 def test_terminal_default_language(client, db, app):
-    from portal import sessions
-
     term, key = factories.terminal(default_locale="zh_Hans")
-    with app.test_request_context():
-        client.set_cookie(
-            app.config["TERMINAL_COOKIE_NAME"], sessions.terminal_cookie_value(term, key)
-        )
+    client.use_terminal(term, key)
     page = client.get("/auth/login", headers={"Accept-Language": "en"})
     assert '<html lang="zh-Hans">' in page.get_data(as_text=True)
     assert term.name in text_of(page)

@@ -286,13 +286,9 @@ def test_deactivation_ends_open_sessions(client, db, app):
 
 
 def test_terminal_session_times_out_after_two_minutes(client, db, app):
-    from portal import sessions
-
     term, key = factories.terminal()
     person = factories.person("employee")
-    with app.test_request_context():
-        cookie = sessions.terminal_cookie_value(term, key)
-    client.set_cookie(app.config["TERMINAL_COOKIE_NAME"], cookie)
+    client.use_terminal(term, key)
     client.sign_in(person.staff_no, factories.PIN)
     row = db.session.scalar(select(UserSession).where(UserSession.user_id == person.id))
     assert row.terminal_id == term.id and row.idle_timeout == 120
@@ -306,13 +302,9 @@ def test_terminal_session_times_out_after_two_minutes(client, db, app):
 
 
 def test_a_session_started_on_a_terminal_dies_when_the_cookie_moves(client, db, app):
-    from portal import sessions
-
     term, key = factories.terminal()
     person = factories.person("employee")
-    with app.test_request_context():
-        cookie = sessions.terminal_cookie_value(term, key)
-    client.set_cookie(app.config["TERMINAL_COOKIE_NAME"], cookie)
+    client.use_terminal(term, key)
     client.sign_in(person.staff_no, factories.PIN)
     client.delete_cookie(app.config["TERMINAL_COOKIE_NAME"])
     assert client.get("/").status_code == 303
