@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from portal.config import Config, TestingConfig, config_from_env, secret_key_for
 
-BLUEPRINTS = ("auth", "home", "people", "terminals", "audit")
+BLUEPRINTS = ("auth", "home", "people", "terminals", "audit", "sops")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:

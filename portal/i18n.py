@@ -60,6 +60,11 @@ def localized(obj, field: str = "name") -> str:
     return (zh or en) if is_chinese() else (en or zh)
 
 
+def local_today() -> date:
+    """Today in the properties' time zone: the date people mean when they pick one."""
+    return datetime.now(ZoneInfo(select_timezone())).date()
+
+
 def fmt_date(value: date | datetime | None) -> str:
     """2026-11-23 in Chinese, 23 Nov 2026 in English."""
     if value is None:

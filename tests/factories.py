@@ -101,3 +101,41 @@ def terminal(prop: Property | None = None, **kw) -> tuple[Terminal, str]:
     db.session.add(term)
     db.session.flush()
     return term, key
+
+
+def version_data(title="Guest-room cleaning", steps=3, **kw):
+    from portal.blueprints.sops.services import StepData, VersionData
+
+    return VersionData(
+        title_en=title,
+        title_zh=kw.pop("title_zh", "客房清洁"),
+        purpose_en=kw.pop("purpose_en", "Clean rooms the same way every time."),
+        purpose_zh=kw.pop("purpose_zh", "每次都以同样的方式清洁客房。"),
+        steps=[
+            StepData(text_en=f"Step {i} in English", text_zh=f"第{i}步中文")
+            for i in range(1, steps + 1)
+        ],
+        **kw,
+    )
+
+
+def sop(number="HK-001", prop=None, dept="HK", author=None, approver=None, effective=None, **kw):
+    """An SOP with version 1.0, approved and in force from `effective` (default: today)."""
+    from portal.blueprints.sops import services
+    from portal.i18n import local_today
+
+    prop = prop or property_()
+    author = author or person("hr", prop=prop, dept="HR")
+    approver = approver or person("manager", prop=prop, dept="FO")
+    version = services.create_sop(
+        property_id=prop.id,
+        department_id=department(prop, dept).id,
+        number=number,
+        data=version_data(**kw),
+        author=author,
+    )
+    if effective is False:
+        return version
+    services.submit_for_review(version, by=author)
+    services.approve(version, approver=approver, effective_date=effective or local_today())
+    return version

@@ -1,0 +1,67 @@
+"""Who may read, write, approve and follow up SOPs."""
+
+from portal.blueprints.people.models import Role
+from portal.blueprints.sops.models import Sop, SopVersion, VersionStatus
+from portal.permissions import has_role, in_property, signed_in, supervises_department
+
+WRITERS = (Role.MANAGER, Role.HR, Role.ADMIN)
+APPROVERS = (Role.MANAGER, Role.ADMIN)
+
+
+def can_list_sops(user, obj=None) -> bool:
+    return signed_in(user)
+
+
+def can_read_sop(user, sop: Sop) -> bool:
+    """The operating manual of a property is open to everyone who works there."""
+    return in_property(user, sop.property_id)
+
+
+def can_write_sops(user, obj=None) -> bool:
+    return has_role(user, *WRITERS)
+
+
+def can_view_version(user, version: SopVersion) -> bool:
+    """In force: everyone at the property. Drafts: writers (authors and approvers).
+    Superseded and scheduled versions: writers too (old versions stay readable to managers)."""
+    from portal.blueprints.sops.models import Stage
+    from portal.blueprints.sops.services import stage_of
+
+    if not in_property(user, version.sop.property_id):
+        return False
+    return has_role(user, *WRITERS) or stage_of(version) == Stage.EFFECTIVE
+
+
+def can_edit_version(user, version: SopVersion) -> bool:
+    return (
+        has_role(user, *WRITERS)
+        and in_property(user, version.sop.property_id)
+        and version.status == VersionStatus.DRAFT
+        and version.sop.retired_on is None
+    )
+
+
+def can_approve_version(user, version: SopVersion) -> bool:
+    """A manager approves; never the author of the draft."""
+    return (
+        has_role(user, *APPROVERS)
+        and in_property(user, version.sop.property_id)
+        and version.status == VersionStatus.IN_REVIEW
+        and version.author_id != user.id
+    )
+
+
+def can_manage_sop(user, sop: Sop) -> bool:
+    return has_role(user, *WRITERS) and in_property(user, sop.property_id)
+
+
+def can_follow_up(user, sop: Sop) -> bool:
+    """See who has acknowledged, and remind: HR, managers, and supervisors of the department."""
+    if not in_property(user, sop.property_id):
+        return False
+    if has_role(user, *WRITERS):
+        return True
+    audience_departments = {a.department_id for a in sop.audience} | {sop.department_id}
+    return has_role(user, Role.SUPERVISOR) and any(
+        supervises_department(user, d) for d in audience_departments if d is not None
+    )

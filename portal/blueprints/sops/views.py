@@ -1,0 +1,1 @@
+from portal.blueprints.sops import bp, models  # noqa: F401
