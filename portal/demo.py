@@ -16,4 +16,5 @@ def seeder(name: str):
 
 
 def load_seeders() -> None:
-    import portal.blueprints.people.demo  # noqa: F401
+    import portal.blueprints.people.demo
+    import portal.blueprints.sops.demo  # noqa: F401

@@ -13,7 +13,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import FieldList, FormField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 LANGUAGE_CHOICES = [
@@ -57,6 +57,8 @@ def no_control(form, field):
 class PortalForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, (FieldList, FormField)):
+                return unbound_field.bind(form=form, **options)  # its own fields normalise
             filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
             validators = [*unbound_field.kwargs.get("validators", []), no_control]
             return unbound_field.bind(
@@ -64,11 +66,28 @@ class PortalForm(FlaskForm):
             )
 
     def first_error_field(self) -> str | None:
-        for field in self:
-            if field.errors:
-                return field.id
-        return None
+        """The id of the first field with an error (inside lists of sub-forms too)."""
+        return _first_error(self)
 
 
 class EmptyForm(PortalForm):
     """For one-button POSTs: carries only the CSRF token."""
+
+
+def _first_error(form) -> str | None:
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                found = (
+                    _first_error(entry.form)
+                    if isinstance(entry, FormField)
+                    else (entry.id if entry.errors else None)
+                )
+                if found:
+                    return found
+        elif isinstance(field, FormField):
+            if found := _first_error(field.form):
+                return found
+        elif field.errors:
+            return field.id
+    return None

@@ -10,6 +10,7 @@ from portal import sessions
 from portal.blueprints.audit.labels import action_label, object_label
 from portal.blueprints.audit.permissions import can_view_audit
 from portal.blueprints.people.permissions import can_list_people
+from portal.blueprints.sops.permissions import can_list_sops
 from portal.blueprints.terminals.permissions import can_manage_terminals
 from portal.pdf import page_counter_css
 
@@ -17,6 +18,7 @@ from portal.pdf import page_counter_css
 NAV = [
     ("home.index", _l("Home"), "house", None),
     ("people.index", _l("People"), "people", can_list_people),
+    ("sops.index", _l("SOP library"), "book", can_list_sops),
     ("audit.index", _l("Audit trail"), "journal-check", can_view_audit),
     ("terminals.index", _l("Terminals"), "display", can_manage_terminals),
 ]

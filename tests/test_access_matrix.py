@@ -12,6 +12,7 @@ from tests import factories
 
 ROLES = ["employee", "supervisor", "hr", "manager", "admin"]
 ALL = set(ROLES)
+WRITERS = {"hr", "manager", "admin"}
 
 # endpoint -> (method, roles allowed on the target object in their own property).
 # The target is an employee of the Housekeeping department, which the supervisor supervises.
@@ -34,6 +35,20 @@ EXPECTED = {
     "people.staff_record_pdf": ("GET", {"hr", "manager", "admin"}),
     "terminals.index": ("GET", {"admin"}),
     "terminals.revoke": ("POST", {"admin"}),
+    "sops.index": ("GET", ALL),
+    "sops.create": ("GET", WRITERS),
+    "sops.detail": ("GET", ALL),
+    "sops.version": ("GET", ALL),  # the version in force
+    "sops.edit": ("GET", WRITERS),  # a draft
+    "sops.submit": ("POST", WRITERS),  # a draft
+    "sops.approve": ("POST", {"manager", "admin"}),  # in review, written by someone else
+    "sops.return_draft": ("POST", {"manager", "admin"}),
+    "sops.new_version": ("POST", WRITERS),
+    "sops.retire": ("POST", WRITERS),
+    "sops.acknowledge": ("POST", ALL),
+    "sops.coverage": ("GET", {"supervisor", "hr", "manager", "admin"}),
+    "sops.remind": ("POST", {"supervisor", "hr", "manager", "admin"}),
+    "sops.print_pdf": ("GET", ALL),  # the version in force
     "audit.index": ("GET", {"hr", "admin"}),
     "audit.export_csv": ("GET", {"hr", "admin"}),
 }
@@ -46,6 +61,23 @@ OBJECT_ENDPOINTS = {
     "people.reset_secret",
     "people.staff_record_pdf",
     "terminals.revoke",
+    "sops.edit",
+    "sops.submit",
+    "sops.approve",
+    "sops.return_draft",
+    "sops.new_version",
+    "sops.retire",
+    "sops.coverage",
+    "sops.remind",
+}
+# Refusals where the person may see the object but not act on it: "not allowed", not "not found".
+VISIBLE_REFUSALS = {
+    "sops.new_version": ALL,
+    "sops.retire": ALL,
+    "sops.coverage": ALL,
+    "sops.remind": ALL,
+    "sops.approve": WRITERS,
+    "sops.return_draft": WRITERS,
 }
 
 
@@ -54,15 +86,42 @@ def test_every_endpoint_is_in_the_matrix(app):
     assert endpoints == set(EXPECTED), "add new endpoints to EXPECTED with who may use them"
 
 
-def _url(app, endpoint, target, terminal):
+class Objects:
+    """One of each kind of object the routes take, in the signed-in person's property."""
+
+    def __init__(self, prop=None):
+        from portal.blueprints.sops import services
+
+        self.person = factories.person("employee", dept="HK", prop=prop)
+        self.terminal, _key = factories.terminal(prop=prop)
+        self.in_force = factories.sop(number="HK-900", dept="HK", prop=prop)
+        self.draft = factories.sop(number="HK-901", dept="HK", prop=prop, effective=False)
+        self.in_review = factories.sop(number="HK-902", dept="HK", prop=prop, effective=False)
+        services.submit_for_review(self.in_review, by=self.in_review.author)
+
+    def version_for(self, endpoint: str):
+        if endpoint in {"sops.edit", "sops.submit"}:
+            return self.draft
+        if endpoint in {"sops.approve", "sops.return_draft"}:
+            return self.in_review
+        return self.in_force
+
+
+def _url(app, endpoint, objects: Objects):
     from flask import url_for
 
     args = {}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     if "person_id" in rule.arguments:
-        args["person_id"] = target.id
+        args["person_id"] = objects.person.id
+    if "user_id" in rule.arguments:
+        args["user_id"] = objects.person.id
     if "terminal_id" in rule.arguments:
-        args["terminal_id"] = terminal.id
+        args["terminal_id"] = objects.terminal.id
+    if "sop_id" in rule.arguments:
+        args["sop_id"] = objects.in_force.sop_id
+    if "version_id" in rule.arguments:
+        args["version_id"] = objects.version_for(endpoint).id
     with app.test_request_context():
         return url_for(endpoint, **args)
 
@@ -77,10 +136,9 @@ def _request(client, method, url):
 @pytest.mark.parametrize("role", ROLES)
 def test_access_by_role(app, client, db, login_as, endpoint, role):
     method, allowed = EXPECTED[endpoint]
-    target = factories.person("employee", dept="HK")
-    terminal, _key = factories.terminal()
+    objects = Objects()
     login_as(role, dept="HK")
-    response = _request(client, method, _url(app, endpoint, target, terminal))
+    response = _request(client, method, _url(app, endpoint, objects))
     if allowed == "public" or role in allowed:
         assert response.status_code not in (403, 404, 500), response.get_data(as_text=True)[:300]
     else:
@@ -91,6 +149,8 @@ def refusal_code(endpoint: str, role: str) -> int:
     """404 where the person must not learn the object exists; 403 where they can see it."""
     if endpoint not in OBJECT_ENDPOINTS:
         return 403
+    if role in VISIBLE_REFUSALS.get(endpoint, ()):
+        return 403
     if endpoint.startswith("people.") and endpoint != "people.detail":
         may_see_person = role in EXPECTED["people.detail"][1]
         return 403 if may_see_person else 404
@@ -100,9 +160,7 @@ def refusal_code(endpoint: str, role: str) -> int:
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, db, endpoint):
     method, allowed = EXPECTED[endpoint]
-    target = factories.person("employee")
-    terminal, _key = factories.terminal()
-    response = _request(client, method, _url(app, endpoint, target, terminal))
+    response = _request(client, method, _url(app, endpoint, Objects()))
     if allowed == "public":
         assert response.status_code in (200, 303, 400)
     else:
@@ -113,18 +171,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, db, endpoint):
 @pytest.mark.parametrize("endpoint", sorted(e for e in OBJECT_ENDPOINTS if e.startswith("people.")))
 def test_other_property_records_are_not_found(app, client, db, login_as, endpoint):
     method, _allowed = EXPECTED[endpoint]
-    spa = factories.property_("SPX")
-    stranger = factories.person("employee", prop=spa)
-    terminal, _key = factories.terminal()
+    objects = Objects(prop=factories.property_("SPX"))
+    stranger = objects.person
     login_as("hr")
-    response = _request(client, method, _url(app, endpoint, stranger, terminal))
+    response = _request(client, method, _url(app, endpoint, objects))
     assert response.status_code == 404
     refusal = db.session.scalar(
         select(AuditEvent)
         .where(AuditEvent.action == "access.refused")
         .order_by(AuditEvent.id.desc())
     )
-    assert refusal is not None and refusal.object_id == stranger.id
+    assert refusal is not None
+    if endpoint.startswith("people."):
+        assert refusal.object_id == stranger.id
 
 
 def test_group_admin_reaches_every_property(app, client, db, login_as):

@@ -53,6 +53,13 @@ STAGE_LABELS = {
     Stage.RETIRED: _l("Retired"),
 }
 
+FIELD_LABELS = {
+    "title": _l("title"),
+    "purpose": _l("purpose"),
+    "scope": _l("scope"),
+    "responsibilities": _l("responsibilities"),
+}
+
 TEXT_MAX = 2000
 STEP_MAX = 1000
 

@@ -1,1 +1,437 @@
-from portal.blueprints.sops import bp, models  # noqa: F401
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+import portal.blueprints.sops.cards  # noqa: F401 - registers the home-page cards
+from portal import pdf, sessions
+from portal.blueprints.people.models import Role, User, departments_for
+from portal.blueprints.sops import bp, services
+from portal.blueprints.sops.forms import (
+    ApproveForm,
+    NewSopForm,
+    NewVersionForm,
+    RetireForm,
+    ReturnForm,
+    VersionForm,
+)
+from portal.blueprints.sops.models import Sop, Stage, StepKind
+from portal.blueprints.sops.permissions import (
+    can_approve_version,
+    can_edit_version,
+    can_follow_up,
+    can_list_sops,
+    can_manage_sop,
+    can_read_sop,
+    can_view_version,
+    can_write_sops,
+)
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.htmx import redirect_to, render, render_form, trigger
+from portal.i18n import local_today
+from portal.security import require
+
+PRINT_LANGUAGES = {"en", "zh", "both"}
+
+
+def _load_sop(sop_id: int) -> Sop:
+    sop = db.session.get(Sop, sop_id)
+    if sop is None:
+        abort(404)
+    return sop
+
+
+def _load_version(version_id: int):
+    version = services.get_version(version_id)
+    if version is None:
+        abort(404)
+    return version
+
+
+# --- list ---------------------------------------------------------------------------------------
+@bp.get("/")
+def index():
+    require(can_list_sops)
+    q = (request.args.get("q") or "").strip()[:80]
+    scope = request.args.get("scope", "mine" if current_user.role == Role.EMPLOYEE else "all")
+    try:
+        department_id = int(request.args.get("department") or 0)
+    except ValueError:
+        department_id = 0
+    writer = can_write_sops(current_user)
+    rows = services.list_sops(
+        current_user,
+        q=q,
+        department_id=department_id or None,
+        mine=scope == "mine",
+        include_unpublished=writer,
+    )
+    return render(
+        "sops/index.html",
+        block="sop_results",
+        rows=rows,
+        q=q,
+        scope=scope,
+        department_id=department_id,
+        departments=departments_for(current_user.property_id),
+        writer=writer,
+        overdue=services.overdue_reviews(current_user.property_id) if writer else [],
+        awaiting=services.awaiting_approval(current_user) if writer else [],
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+def _version_data(form: VersionForm) -> services.VersionData:
+    steps = [
+        services.StepData(
+            text_en=entry.text_en.data or "",
+            text_zh=entry.text_zh.data or "",
+            note_en=entry.note_en.data or "",
+            note_zh=entry.note_zh.data or "",
+            kind=entry.kind.data if entry.kind.data in set(StepKind) else StepKind.STEP,
+            key_point=bool(entry.key_point.data),
+        )
+        for entry in (e.form for e in form.steps)
+        if not entry.remove.data
+    ]
+    return services.VersionData(
+        **{name: getattr(form, name).data or "" for name in services.TEXT_FIELDS},
+        minor_edit=bool(form.minor_edit.data),
+        minor_edit_reason=form.minor_edit_reason.data or "",
+        steps=steps,
+    )
+
+
+def _wants_more_steps(form: VersionForm) -> bool:
+    """'Add a step' re-shows the form with one more empty step; nothing is saved."""
+    if "add_step" not in request.form:
+        return False
+    if len(form.steps) < form.steps.max_entries:
+        form.steps.append_entry()
+    return True
+
+
+def _prepare_new(form: NewSopForm) -> None:
+    departments = departments_for(current_user.property_id)
+    form.department_id.choices = [(d.id, d.name) for d in departments]
+    form.audience_departments.choices = [(d.id, d.name) for d in departments]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(can_write_sops)
+    form = NewSopForm()
+    _prepare_new(form)
+    if request.method == "POST" and not _wants_more_steps(form) and form.validate():
+        try:
+            version = services.create_sop(
+                property_id=current_user.property_id,
+                department_id=form.department_id.data,
+                number=form.number.data,
+                data=_version_data(form),
+                author=current_user,
+                audience_departments=form.audience_departments.data or [],
+                audience_roles=form.audience_roles.data or [],
+                yearly_ack=bool(form.yearly_ack.data),
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            error.attach(form)
+        else:
+            flash(_("Draft %(no)s saved.", no=version.sop.number), "success")
+            return redirect_to(url_for("sops.version", version_id=version.id))
+    if request.method == "POST":
+        if "add_step" in request.form:
+            return render("sops/new.html", block="sop_form", form=form)
+        return render_form("sops/new.html", "sop_form", form=form)
+    return render("sops/new.html", form=form)
+
+
+@bp.route("/versions/<int:version_id>/edit", methods=["GET", "POST"])
+def edit(version_id: int):
+    version = _load_version(version_id)
+    require(can_edit_version, version, hide=not can_view_version(current_user, version))
+    form = VersionForm(obj=version)
+    if request.method == "GET":
+        form.lock.data = str(version.lock_version)
+        while len(form.steps):
+            form.steps.pop_entry()
+        for step in version.steps:
+            form.steps.append_entry(step)
+    if request.method == "POST" and not _wants_more_steps(form) and form.validate():
+        try:
+            lock = int(form.lock.data) if form.lock.data else None
+            services.update_draft(version, _version_data(form), by=current_user, expected_lock=lock)
+            db.session.commit()
+        except (DomainError, StaleDataError, ValueError) as error:
+            db.session.rollback()
+            if not isinstance(error, DomainError):
+                error = DomainError(
+                    _(
+                        "Someone else changed this draft while you were "
+                        "editing. Reload and try again."
+                    )
+                )
+            error.attach(form)
+        else:
+            flash(_("Draft saved."), "success")
+            return redirect_to(url_for("sops.version", version_id=version.id))
+    if request.method == "POST":
+        if "add_step" in request.form:
+            return render("sops/edit.html", block="sop_form", form=form, version=version)
+        return render_form("sops/edit.html", "sop_form", form=form, version=version)
+    return render("sops/edit.html", form=form, version=version)
+
+
+def _version_action(version_id: int, predicate, action, success: str, form_class=EmptyForm):
+    version = _load_version(version_id)
+    require(predicate, version, hide=not can_view_version(current_user, version))
+    form = form_class()
+    if not form.validate_on_submit():
+        return _show_version(version, action_form=form, status=422)
+    try:
+        action(version, form)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        error.attach(form)
+        return _show_version(version, action_form=form, status=422)
+    flash(success, "success")
+    return redirect_to(url_for("sops.version", version_id=version.id))
+
+
+@bp.post("/versions/<int:version_id>/submit")
+def submit(version_id: int):
+    return _version_action(
+        version_id,
+        can_edit_version,
+        lambda v, f: services.submit_for_review(v, by=current_user),
+        _("Sent for review. A manager who did not write it will approve it."),
+    )
+
+
+@bp.post("/versions/<int:version_id>/approve")
+def approve(version_id: int):
+    return _version_action(
+        version_id,
+        can_approve_version,
+        lambda v, f: services.approve(
+            v,
+            approver=current_user,
+            effective_date=f.effective_date.data,
+            review_date=f.review_date.data,
+        ),
+        _("Approved."),
+        ApproveForm,
+    )
+
+
+@bp.post("/versions/<int:version_id>/return")
+def return_draft(version_id: int):
+    return _version_action(
+        version_id,
+        can_approve_version,
+        lambda v, f: services.return_to_draft(v, by=current_user, reason=f.reason.data),
+        _("Sent back to its author as a draft."),
+        ReturnForm,
+    )
+
+
+@bp.post("/<int:sop_id>/versions")
+def new_version(sop_id: int):
+    sop = _load_sop(sop_id)
+    require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
+    form = NewVersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        draft = services.new_version(sop, by=current_user, major=form.kind.data == "major")
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
+    flash(_("Version %(v)s started as a draft.", v=draft.number), "success")
+    return redirect_to(url_for("sops.edit", version_id=draft.id))
+
+
+@bp.post("/<int:sop_id>/retire")
+def retire(sop_id: int):
+    sop = _load_sop(sop_id)
+    require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
+    form = RetireForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.retire_sop(sop, by=current_user, on=form.retired_on.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(_("%(no)s is retired.", no=sop.number), "success")
+    return redirect_to(url_for("sops.index"))
+
+
+# --- reading ------------------------------------------------------------------------------------
+def _show_version(version, *, action_form=None, status=200):
+    sop = version.sop
+    stage = services.stage_of(version)
+    current = services.current_version(sop)
+    row = next((r for r in services.list_sops(current_user) if r.sop.id == sop.id), None)
+    writer = can_manage_sop(current_user, sop)
+    forms = {
+        "approve": ApproveForm(formdata=None, effective_date=local_today()),
+        "return": ReturnForm(formdata=None),
+        "new_version": NewVersionForm(formdata=None),
+        "retire": RetireForm(formdata=None, retired_on=local_today()),
+        "empty": EmptyForm(),
+    }
+    if action_form is not None:
+        forms[{ApproveForm: "approve", ReturnForm: "return"}.get(type(action_form), "empty")] = (
+            action_form
+        )
+    return render(
+        "sops/detail.html",
+        status=status,
+        sop=sop,
+        version=version,
+        stage=stage,
+        current=current,
+        acknowledged=row.acknowledged if row else None,
+        in_audience=row is not None
+        and row.acknowledged is not None
+        and current is not None
+        and current.id == version.id,
+        writer=writer,
+        forms=forms,
+        history=sop.versions if writer else [],
+        can_edit=can_edit_version(current_user, version),
+        can_approve=can_approve_version(current_user, version),
+        can_follow=can_follow_up(current_user, sop),
+        draft=services.open_draft(sop) if writer else None,
+        missing=version.missing_translations() if writer else [],
+        Stage=Stage,
+    )
+
+
+@bp.get("/<int:sop_id>")
+def detail(sop_id: int):
+    sop = _load_sop(sop_id)
+    require(can_read_sop, sop)
+    version = services.current_version(sop)
+    if version is None:
+        if not can_manage_sop(current_user, sop):
+            abort(404)
+        version = sop.versions[-1]
+    return _show_version(version)
+
+
+@bp.get("/versions/<int:version_id>")
+def version(version_id: int):
+    version = _load_version(version_id)
+    require(can_view_version, version)
+    return _show_version(version)
+
+
+@bp.post("/<int:sop_id>/acknowledge")
+def acknowledge(sop_id: int):
+    sop = _load_sop(sop_id)
+    require(can_read_sop, sop)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = services.current_version(sop)
+    try:
+        read_id = int(request.form.get("version_id", "0"))
+    except ValueError:
+        read_id = 0
+    if version is None or version.id != read_id:
+        flash(
+            _("A newer version came into force while you were reading. Read it first."), "warning"
+        )
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
+    services.acknowledge(sop, version, current_user)
+    db.session.commit()
+    message = _(
+        "Thank you: you acknowledged %(no)s version %(v)s.", no=sop.number, v=version.number
+    )
+    flash(message, "success")
+    response = render(
+        "sops/detail.html",
+        block="ack_box",
+        sop=sop,
+        version=version,
+        acknowledged=True,
+        in_audience=True,
+        forms={"empty": EmptyForm()},
+    )
+    if request.headers.get("HX-Request") != "true":
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
+    return trigger(response, "sops:acknowledged", {"sop": sop.id})
+
+
+# --- follow-up ----------------------------------------------------------------------------------
+@bp.get("/<int:sop_id>/acknowledgements")
+@sessions.passive
+def coverage(sop_id: int):
+    """Who has read the version in force; the table refreshes itself while open (a poll that
+    does not count as activity)."""
+    sop = _load_sop(sop_id)
+    require(can_follow_up, sop, hide=not can_read_sop(current_user, sop))
+    version = services.current_version(sop)
+    if version is None:
+        abort(404)
+    rows = services.coverage(sop, version)
+    done = sum(1 for r in rows if r.acknowledged_at)
+    return render(
+        "sops/coverage.html",
+        block="coverage_table",
+        sop=sop,
+        version=version,
+        rows=rows,
+        done=done,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/<int:sop_id>/remind/<int:user_id>")
+def remind(sop_id: int, user_id: int):
+    sop = _load_sop(sop_id)
+    require(can_follow_up, sop, hide=not can_read_sop(current_user, sop))
+    person = db.session.get(User, user_id)
+    if person is None or person.property_id != sop.property_id or not person.active:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.remind(sop, person, by=current_user)
+    db.session.commit()
+    flash(_("%(name)s will see a reminder when they sign in.", name=person.name), "success")
+    return redirect_to(url_for("sops.coverage", sop_id=sop.id))
+
+
+# --- print --------------------------------------------------------------------------------------
+@bp.get("/versions/<int:version_id>/print.pdf")
+def print_pdf(version_id: int):
+    version = _load_version(version_id)
+    require(can_view_version, version)
+    lang = request.args.get("lang", "both")
+    if lang not in PRINT_LANGUAGES:
+        abort(400)
+    stage = services.stage_of(version)
+    return pdf.send_pdf(
+        "sops/pdf/sop.html",
+        filename=f"{version.sop.number}-v{version.number}-{lang}.pdf",
+        sop=version.sop,
+        version=version,
+        lang=lang,
+        stage=stage,
+        Stage=Stage,
+        title=version.title,
+        number=version.sop.number,
+        version_label=version.number,
+        printed_on=local_today(),
+    )

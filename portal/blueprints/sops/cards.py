@@ -1,0 +1,78 @@
+"""The SOP library's 'what needs me today' cards on the home page."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from portal.blueprints.home.services import card
+from portal.blueprints.people.models import Role, User
+from portal.blueprints.sops import services
+
+
+@card(*Role)
+def sops_to_read(user: User):
+    pending = services.pending_for(user)
+    if not pending and user.role != Role.EMPLOYEE:
+        return None
+    return {
+        "id": "sops-to-read",
+        "icon": "book",
+        "title": _("SOPs to read"),
+        "empty": None if pending else _("Nothing to read: you are up to date."),
+        "entries": [
+            (
+                url_for("sops.detail", sop_id=sop.id),
+                f"{sop.number} {version.title} ({_('version %(v)s', v=version.number)})",
+                _("reminded") if reminded else None,
+            )
+            for sop, version, reminded in pending
+        ],
+    }
+
+
+@card(Role.MANAGER, Role.ADMIN, Role.HR)
+def sops_needing_me(user: User):
+    awaiting = services.awaiting_approval(user) if user.role != Role.HR else []
+    overdue = services.overdue_reviews(user.property_id)
+    if not awaiting and not overdue:
+        return None
+    items = [
+        (
+            url_for("sops.version", version_id=v.id),
+            _("Approve %(no)s version %(v)s", no=v.sop.number, v=v.number),
+            None,
+        )
+        for v in awaiting
+    ] + [
+        (
+            url_for("sops.version", version_id=v.id),
+            _("Review %(no)s %(title)s", no=v.sop.number, title=v.title),
+            _("overdue"),
+        )
+        for v in overdue
+    ]
+    return {
+        "id": "sops-for-me",
+        "icon": "hourglass-split",
+        "title": _("SOP approvals and reviews"),
+        "entries": items,
+    }
+
+
+@card(Role.SUPERVISOR)
+def sop_coverage(user: User):
+    rows = services.department_coverage(user.property_id, [d.id for d in user.supervises])
+    if not rows:
+        return None
+    return {
+        "id": "sop-coverage",
+        "icon": "people",
+        "title": _("SOP acknowledgements in my departments"),
+        "entries": [
+            (
+                url_for("sops.coverage", sop_id=r.sop.id),
+                f"{r.sop.number} {r.version.title}",
+                _("%(done)s of %(total)s", done=r.done, total=r.total),
+            )
+            for r in rows
+        ],
+    }

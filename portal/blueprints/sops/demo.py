@@ -1,0 +1,139 @@
+"""Demo SOP library: the eight SOPs of demo_content.py, with history, reviews and readers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.blueprints.people.models import Department, Property, Role, User
+from portal.blueprints.sops import services
+from portal.blueprints.sops.demo_content import DEMO_SOPS
+from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
+from portal.database import utcnow
+from portal.demo import seeder
+from portal.extensions import db
+from portal.i18n import local_today
+
+SPA_NUMBERS = {"FO-003", "HK-005", "SEC-001"}
+
+
+def _data(spec: dict, summary_from: dict) -> services.VersionData:
+    return services.VersionData(
+        **{
+            key: spec.get(key, "")
+            for key in (
+                "title_en",
+                "title_zh",
+                "purpose_en",
+                "purpose_zh",
+                "scope_en",
+                "scope_zh",
+                "responsibilities_en",
+                "responsibilities_zh",
+            )
+        },
+        change_summary_en=summary_from.get("change_summary_en", ""),
+        change_summary_zh=summary_from.get("change_summary_zh", ""),
+        steps=[
+            services.StepData(
+                s["text_en"],
+                s["text_zh"],
+                s.get("note_en", ""),
+                s.get("note_zh", ""),
+                s.get("kind", "step"),
+                bool(s.get("key_point")),
+            )
+            for s in spec["steps"]
+        ],
+    )
+
+
+def _approve_back_dated(version: SopVersion, approver: User, effective, review) -> None:
+    """Demo history: an approval that happened in the past."""
+    services.submit_for_review(version, by=version.author)
+    version.status = VersionStatus.APPROVED
+    version.approver = approver
+    version.approved_at = utcnow() - timedelta(days=(local_today() - effective).days + 2)
+    version.effective_date = effective
+    version.review_date = review
+    db.session.flush()
+
+
+@seeder("sops")
+def seed_sops() -> bool:
+    if db.session.scalar(select(Sop.id).limit(1)):
+        return False
+    today = local_today()
+    for prop in db.session.scalars(select(Property).order_by(Property.id)):
+        people = list(db.session.scalars(select(User).where(User.property_id == prop.id)))
+        # HR writes; where a property has no HR, the group admin does. A manager approves.
+        writer = next((p for p in people if p.role == Role.HR), None) or db.session.scalar(
+            select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1)
+        )
+        approver = next(p for p in people if p.role == Role.MANAGER)
+        departments = {
+            d.code: d
+            for d in db.session.scalars(select(Department).where(Department.property_id == prop.id))
+        }
+        specs = (
+            DEMO_SOPS
+            if prop.code == "HTL"
+            else [s for s in DEMO_SOPS if s["number"] in SPA_NUMBERS]
+        )
+        for index, spec in enumerate(specs):
+            old = spec.get("versions", [])
+            first_spec = {**spec, **old[0]} if old else spec
+            first = services.create_sop(
+                property_id=prop.id,
+                department_id=departments[spec["department"]].id,
+                number=spec["number"],
+                author=writer,
+                data=_data(
+                    first_spec,
+                    {"change_summary_en": "First issue.", "change_summary_zh": "首次发布。"},
+                ),
+                yearly_ack=spec["number"].startswith("SEC"),
+            )
+            started = today - timedelta(days=300 - 20 * index)
+            review = started + timedelta(days=365)
+            if spec["number"] == "HK-004":
+                review = today - timedelta(days=35)  # a review that is overdue
+            _approve_back_dated(first, approver, started, review)
+            current = first
+            if old:
+                major = spec["current_version"].endswith(".0")
+                current = services.new_version(first.sop, by=writer, major=major)
+                services.update_draft(current, _data(spec, spec), by=writer)
+                since = today - timedelta(days=30)
+                _approve_back_dated(current, approver, since, since + timedelta(days=365))
+            _acknowledge_some(first.sop, first, current, people, index)
+        if prop.code == "HTL":
+            fb = db.session.scalar(
+                select(Sop).where(Sop.property_id == prop.id, Sop.number == "FB-002")
+            )
+            draft = services.new_version(fb, by=writer, major=False)
+            draft.change_summary_en = "Adds the fridge temperature log to step 4."
+            draft.change_summary_zh = "在第 4 步中增加冰箱温度记录。"
+            services.submit_for_review(draft, by=writer)
+    return True
+
+
+def _acknowledge_some(sop: Sop, first: SopVersion, current: SopVersion, people, index) -> None:
+    """About two thirds of the audience read the version they were given."""
+    audience = services.audience_people(sop)
+    for n, person in enumerate(audience):
+        if (n + index) % 3 == 2:
+            continue
+        version = first if (current.id != first.id and n % 2 == 0) else current
+        db.session.add(
+            SopAcknowledgement(
+                sop_id=sop.id,
+                version_id=version.id,
+                version_key=version.version_key,
+                user_id=person.id,
+                acknowledged_at=utcnow()
+                - timedelta(days=25 if version is current else 200, hours=n),
+            )
+        )
+    db.session.flush()

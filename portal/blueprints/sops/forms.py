@@ -1,0 +1,136 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.blueprints.people.models import ROLE_LABELS
+from portal.blueprints.sops.models import STEP_MAX, TEXT_MAX, StepKind
+from portal.forms import PortalForm, nfkc, no_invisible, upper
+
+MAX_STEPS = 60
+
+
+def _text(label, limit=TEXT_MAX, rows=3):
+    return TextAreaField(
+        label, validators=[Optional(), Length(max=limit)], render_kw={"rows": rows}
+    )
+
+
+class StepForm(PortalForm):
+    class Meta(PortalForm.Meta):
+        csrf = False
+
+    text_en = _text(_l("Step in English"), STEP_MAX, 2)
+    text_zh = _text(_l("Step in Chinese"), STEP_MAX, 2)
+    note_en = _text(_l("Note or warning in English"), STEP_MAX, 1)
+    note_zh = _text(_l("Note or warning in Chinese"), STEP_MAX, 1)
+    kind = SelectField(
+        _l("The note is"),
+        choices=[
+            SelectChoice(StepKind.STEP.value, _l("A note")),
+            SelectChoice(StepKind.WARNING.value, _l("A safety warning")),
+        ],
+    )
+    key_point = BooleanField(_l("Key point"))
+    remove = BooleanField(_l("Remove this step"))
+
+
+class VersionForm(PortalForm):
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200), no_invisible])
+    title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=200), no_invisible])
+    purpose_en = _text(_l("Purpose in English"))
+    purpose_zh = _text(_l("Purpose in Chinese"))
+    scope_en = _text(_l("Scope in English"))
+    scope_zh = _text(_l("Scope in Chinese"))
+    responsibilities_en = _text(_l("Responsibilities in English"))
+    responsibilities_zh = _text(_l("Responsibilities in Chinese"))
+    change_summary_en = _text(_l("What changed, in English"), 2000, 2)
+    change_summary_zh = _text(_l("What changed, in Chinese"), 2000, 2)
+    minor_edit = BooleanField(_l("Minor edit: staff need not acknowledge this version again"))
+    minor_edit_reason = StringField(_l("Why it is minor"), validators=[Length(max=500)])
+    steps = FieldList(FormField(StepForm), min_entries=1, max_entries=MAX_STEPS)
+    lock = HiddenField()
+
+
+class NewSopForm(VersionForm):
+    number = StringField(
+        _l("SOP number"),
+        filters=[nfkc, upper],
+        validators=[
+            DataRequired(_l("Enter the SOP number, e.g. HK-003.")),
+            no_invisible,
+            Regexp(
+                r"^[A-Z]{1,6}-[0-9]{1,4}$",
+                message=_l("Use letters, a hyphen and digits, e.g. HK-003."),
+            ),
+        ],
+    )
+    department_id = SelectField(
+        _l("Department that owns it"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose a department."))],
+    )
+    audience_departments = SelectMultipleField(
+        _l("Who must read it: departments"),
+        coerce=int,
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    audience_roles = SelectMultipleField(
+        _l("Who must read it: roles"),
+        validators=[Optional()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    yearly_ack = BooleanField(_l("Ask everyone to acknowledge again every year"))
+
+
+class ApproveForm(PortalForm):
+    effective_date = DateField(
+        _l("In force from"),
+        validators=[DataRequired(_l("Choose the date it takes effect."))],
+        render_kw={"type": "date"},
+    )
+    review_date = DateField(
+        _l("Review by (default: one year later)"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+
+
+class ReturnForm(PortalForm):
+    reason = StringField(
+        _l("What needs changing"),
+        validators=[DataRequired(_l("Say what needs changing.")), Length(max=500)],
+    )
+
+
+class NewVersionForm(PortalForm):
+    kind = SelectField(
+        _l("New version"),
+        choices=[
+            SelectChoice("minor", _l("Small change (1.0 to 1.1)")),
+            SelectChoice("major", _l("Substantial change (1.0 to 2.0)")),
+        ],
+    )
+
+
+class RetireForm(PortalForm):
+    retired_on = DateField(
+        _l("Retire from"),
+        validators=[DataRequired(_l("Choose the date."))],
+        render_kw={"type": "date"},
+    )

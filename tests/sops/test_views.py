@@ -1,0 +1,287 @@
+"""SOP pages: reading, acknowledging, writing, reviewing, following up, printing."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from portal.blueprints.audit.models import AuditEvent
+from portal.blueprints.sops import services
+from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
+from portal.i18n import local_today
+from tests import factories
+from tests.conftest import text_of
+
+
+def editor_form(number="HK-020", dept_id=None, steps=("Knock three times", "Announce"), **extra):
+    data = {
+        "number": number,
+        "title_en": "Do-not-disturb rooms",
+        "title_zh": "请勿打扰房间",
+        "purpose_en": "Respect the guest's privacy.",
+        "purpose_zh": "尊重宾客隐私。",
+    }
+    if dept_id:
+        data["department_id"] = str(dept_id)
+    for i, text in enumerate(steps):
+        data[f"steps-{i}-text_en"] = text
+        data[f"steps-{i}-text_zh"] = f"步骤{i + 1}"
+        data[f"steps-{i}-kind"] = "step"
+    data.update(extra)
+    return data
+
+
+def test_staff_read_the_sop_in_their_language_and_acknowledge(client, db, login_as):
+    version = factories.sop(dept="HK")
+    login_as("employee", dept="HK", locale="zh_Hans")
+    page = client.get(f"/sops/{version.sop.id}")
+    body = text_of(page)
+    assert "客房清洁" in body and "第2步中文" in body
+    assert "Step 2 in English" not in body
+    assert "我已阅读并理解版本 1.0" in body or "1.0" in body
+    response = client.post_form(
+        f"/sops/{version.sop.id}/acknowledge", {"version_id": version.id}, htmx=True
+    )
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="ack-box"')
+    assert "sops:acknowledged" in response.headers["HX-Trigger"]
+    count = db.session.scalar(select(func.count()).select_from(SopAcknowledgement))
+    assert count == 1
+
+
+def test_acknowledging_a_version_no_longer_in_force_is_refused(client, db, login_as):
+    version = factories.sop(dept="HK")
+    login_as("employee", dept="HK")
+    response = client.post_form(
+        f"/sops/{version.sop.id}/acknowledge", {"version_id": version.id + 999}
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(SopAcknowledgement)) == 0
+
+
+def test_staff_never_see_drafts(client, db, login_as):
+    draft = factories.sop(number="HK-030", effective=False)
+    login_as("employee", dept="HK")
+    assert client.get(f"/sops/{draft.sop.id}").status_code == 404
+    assert client.get(f"/sops/versions/{draft.id}").status_code == 404
+    assert "HK-030" not in text_of(client.get("/sops/?scope=all"))
+
+
+def test_old_versions_are_readable_to_managers_only(client, db, login_as):
+    first = factories.sop()
+    author = first.author
+    second = services.new_version(first.sop, by=author, major=True)
+    services.submit_for_review(second, by=author)
+    services.approve(second, approver=first.approver, effective_date=local_today())
+    db.session.commit()
+    login_as("manager")
+    page = text_of(client.get(f"/sops/versions/{first.id}"))
+    assert "Superseded" in page and "This version is superseded." in page
+    client.post_form("/auth/logout")
+    login_as("employee", dept="HK")
+    assert client.get(f"/sops/versions/{first.id}").status_code == 404
+    assert client.get(f"/sops/versions/{second.id}").status_code == 200
+
+
+def test_list_is_searchable_and_shows_my_state(client, db, login_as):
+    factories.sop(number="HK-001", title="Guest-room cleaning", title_zh="客房清洁")
+    factories.sop(number="FO-003", dept="FO", title="Complaint handling", title_zh="投诉处理")
+    login_as("employee", dept="HK")
+    mine = text_of(client.get("/sops/"))
+    assert "HK-001" in mine and "FO-003" not in mine and "To read" in mine
+    everything = text_of(client.get("/sops/?scope=all"))
+    assert "FO-003" in everything
+    found = client.hx_get("/sops/?scope=all&q=投诉")
+    body = found.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="sop-results">')
+    assert "FO-003" in body and "HK-001" not in body
+
+
+def test_list_and_read_view_use_a_fixed_number_of_queries(client, db, login_as, count_queries):
+    login_as("employee", dept="HK")
+    first = factories.sop(number="HK-101")
+    db.session.commit()
+    client.get("/sops/?scope=all")
+    with count_queries() as few:
+        client.get("/sops/?scope=all")
+    with count_queries() as read_few:
+        client.get(f"/sops/{first.sop.id}")
+    for n in range(8):
+        version = factories.sop(number=f"HK-2{n:02d}", steps=12)
+        for _ in range(3):
+            reader = factories.person("employee", dept="HK")
+            services.acknowledge(version.sop, version, reader)
+    db.session.commit()
+    with count_queries() as many:
+        client.get("/sops/?scope=all")
+    with count_queries() as read_many:
+        client.get(f"/sops/{version.sop.id}")
+    assert few.count == many.count
+    assert read_few.count == read_many.count
+
+
+def test_writing_a_new_sop_with_both_languages(client, db, login_as):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    response = client.post_form("/sops/new", editor_form(dept_id=dept.id))
+    assert response.status_code == 303
+    sop = db.session.scalar(select(Sop).where(Sop.number == "HK-020"))
+    version = sop.versions[0]
+    assert version.status == VersionStatus.DRAFT
+    assert [s.text_en for s in version.steps] == ["Knock three times", "Announce"]
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop.created"))
+
+
+def test_add_a_step_shows_one_more_empty_step_and_saves_nothing(client, db, login_as):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    response = client.post_form(
+        "/sops/new", {**editor_form(dept_id=dept.id), "add_step": "1"}, htmx=True
+    )
+    assert response.status_code == 200
+    assert 'name="steps-2-text_en"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Sop)) == 0
+
+
+@pytest.mark.parametrize(
+    ("override", "message", "field_id"),
+    [
+        ({"number": ""}, "Enter the SOP number", "number"),
+        ({"number": "hk 3"}, "Use letters, a hyphen and digits", "number"),
+        ({"title_en": "x" * 201}, "Field cannot be longer than 200 characters.", "title_en"),
+        ({"steps-1-text_en": "", "steps-1-text_zh": ""}, "Step 2 is empty", None),
+    ],
+)
+def test_bad_sop_input_is_refused_and_nothing_is_written(
+    client, db, login_as, override, message, field_id
+):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    response = client.post_form("/sops/new", {**editor_form(dept_id=dept.id), **override})
+    assert response.status_code == 422
+    assert message in text_of(response)
+    if field_id:
+        assert f'id="{field_id}-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Sop)) == 0
+
+
+def test_duplicate_number_is_refused_next_to_the_field(client, db, login_as):
+    hr = login_as("hr")
+    factories.sop(number="HK-020", prop=hr.property)
+    dept = factories.department(hr.property, "HK")
+    response = client.post_form("/sops/new", editor_form(dept_id=dept.id))
+    assert response.status_code == 422
+    assert 'id="number-error"' in response.get_data(as_text=True)
+    assert "already used" in text_of(response)
+
+
+def test_markup_in_a_step_is_text_on_screen(client, db, login_as):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    evil = '<img src="file:///etc/passwd"><script>alert(1)</script>'
+    client.post_form("/sops/new", editor_form(dept_id=dept.id, steps=(evil,)))
+    version = db.session.scalar(select(SopVersion))
+    html = client.get(f"/sops/versions/{version.id}").get_data(as_text=True)
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_review_and_approval_by_another_manager(client, db, login_as, app):
+    author = login_as("manager")
+    dept = factories.department(author.property, "HK")
+    client.post_form("/sops/new", editor_form(dept_id=dept.id))
+    version = db.session.scalar(select(SopVersion))
+    assert client.post_form(f"/sops/versions/{version.id}/submit").status_code == 303
+    # The author may not approve: the action is refused outright.
+    today = local_today().isoformat()
+    own = client.post_form(f"/sops/versions/{version.id}/approve", {"effective_date": today})
+    assert own.status_code == 403
+    other = app.test_client()
+    approver = factories.person("manager", prop=author.property)
+    db.session.commit()
+    other.sign_in(approver.username, factories.PASSWORD)
+    bad = other.post_form(f"/sops/versions/{version.id}/approve", {"effective_date": "2000-01-01"})
+    assert bad.status_code == 422
+    assert "cannot be before the approval date" in text_of(bad)
+    ok = other.post_form(f"/sops/versions/{version.id}/approve", {"effective_date": today})
+    assert ok.status_code == 303
+    db.session.refresh(version)
+    assert version.status == VersionStatus.APPROVED and version.approver_id == approver.id
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop.approved"))
+
+
+def test_coverage_table_refreshes_and_reminds(client, db, login_as):
+    version = factories.sop(dept="HK")
+    reader = factories.person("employee", dept="HK", name_en="Reader One")
+    waiting = factories.person("employee", dept="HK", name_en="Not Yet Read")
+    services.acknowledge(version.sop, version, reader)
+    db.session.commit()
+    login_as("supervisor", dept="HK")
+    page = client.get(f"/sops/{version.sop.id}/acknowledgements")
+    body = text_of(page)
+    assert "1 of 3 have acknowledged" in body  # the two readers and the supervisor
+    assert 'hx-trigger="every 10s' in page.get_data(as_text=True)
+    fragment = client.hx_get(f"/sops/{version.sop.id}/acknowledgements")
+    assert fragment.get_data(as_text=True).lstrip().startswith('<div id="coverage-table"')
+    reminded = client.post_form(f"/sops/{version.sop.id}/remind/{waiting.id}")
+    assert reminded.status_code == 303
+    assert "reminded" in text_of(client.get(f"/sops/{version.sop.id}/acknowledgements"))
+
+
+def test_supervisors_of_other_departments_cannot_follow_up(client, db, login_as):
+    version = factories.sop(dept="HK")
+    login_as("supervisor", dept="FO")
+    assert client.get(f"/sops/{version.sop.id}/acknowledgements").status_code == 403
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "both"])
+def test_printed_sop_carries_its_control_information(client, db, login_as, lang):
+    version = factories.sop(number="HK-001", steps=4)
+    login_as("manager", locale="en")
+    response = client.get(f"/sops/versions/{version.id}/print.pdf?lang={lang}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "HK-001" in text and "1.0" in text
+    assert "Uncontrolled when printed" in text
+    assert local_today().strftime("%Y") in text
+    if lang in ("en", "both"):
+        assert "Step 3 in English" in text
+    if lang in ("zh", "both"):
+        assert "第3步中文" in text
+    if lang == "en":
+        assert "第3步中文" not in text
+
+
+def test_printed_step_markup_stays_text_and_fetches_nothing(client, db, login_as):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    evil = '<img src="file:///etc/passwd"> see http://example.com/x.png'
+    client.post_form("/sops/new", editor_form(dept_id=dept.id, steps=(evil,)))
+    version = db.session.scalar(select(SopVersion))
+    text = pdf_text(client.get(f"/sops/versions/{version.id}/print.pdf?lang=en").data)
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:" not in text
+
+
+def test_superseded_versions_print_with_the_mark(client, db, login_as):
+    first = factories.sop()
+    second = services.new_version(first.sop, by=first.author, major=False)
+    services.submit_for_review(second, by=first.author)
+    services.approve(second, approver=first.approver, effective_date=local_today())
+    db.session.commit()
+    login_as("manager")
+    text = pdf_text(client.get(f"/sops/versions/{first.id}/print.pdf?lang=en").data)
+    assert re.search(r"Superseded", text)
+
+
+def test_bad_print_language_is_400(client, db, login_as):
+    version = factories.sop()
+    login_as("manager")
+    assert client.get(f"/sops/versions/{version.id}/print.pdf?lang=fr").status_code == 400
