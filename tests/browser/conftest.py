@@ -99,7 +99,11 @@ def people(app, committed_db):
                 name_zh="张伟",
                 locale="zh_Hans",
             ),
+            "supervisor": factories.person("supervisor", prop=prop, username="b.sup", dept="HK"),
         }
+        sop = factories.sop(
+            number="HK-001", prop=prop, dept="HK", title="Guest-room cleaning", title_zh="客房清洁"
+        )
         for i in range(12):
             factories.person(
                 "employee",
@@ -110,6 +114,7 @@ def people(app, committed_db):
             )
         _db.session.commit()
         ids = {key: (p.id, p.staff_no, p.username) for key, p in made.items()}
+        ids["sop"] = (sop.sop_id, sop.sop.number, None)
         _db.session.remove()
     return ids
 

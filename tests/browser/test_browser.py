@@ -133,3 +133,27 @@ def test_chinese_terminal_session(live_server, new_page, people):
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert "张伟" in page.inner_text("header")
     assert "退出登录" in page.inner_text("header")
+
+
+def test_employee_acknowledges_in_chinese_and_the_supervisor_sees_it(live_server, new_page, people):
+    sop_id = people["sop"][0]
+    supervisor = new_page("tablet")
+    sign_in(supervisor, live_server, "b.sup", factories.PASSWORD)
+    supervisor.goto(f"{live_server}/sops/{sop_id}/acknowledgements")
+    row = supervisor.locator(f"#coverage-{people['zh_employee'][0]}")
+    expect(row).to_contain_text("Not yet")
+    supervisor.evaluate("window.__notReloaded = true")
+
+    terminal = new_page("terminal")
+    sign_in(terminal, live_server, "E7002", factories.PIN)
+    terminal.goto(f"{live_server}/sops/")
+    terminal.get_by_role("link", name="客房清洁").click()
+    expect(terminal.locator("h1")).to_have_text("客房清洁")
+    assert "第1步中文" in terminal.inner_text("article")
+    terminal.get_by_role("button", name=re.compile("1.0")).click()
+    expect(terminal.locator("#ack-box .portal-ack-done")).to_contain_text("1.0")
+    assert terminal.locator("#ack-box button").count() == 0
+
+    # The supervisor's table catches up by itself, without a reload.
+    expect(row).to_contain_text("Acknowledged", timeout=15000)
+    assert supervisor.evaluate("window.__notReloaded") is True
