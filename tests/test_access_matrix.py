@@ -49,6 +49,8 @@ EXPECTED = {
     "sops.coverage": ("GET", {"supervisor", "hr", "manager", "admin"}),
     "sops.remind": ("POST", {"supervisor", "hr", "manager", "admin"}),
     "sops.print_pdf": ("GET", ALL),  # the version in force
+    "sops.binder_pdf": ("GET", ALL),
+    "sops.compare": ("GET", WRITERS),
     "audit.index": ("GET", {"hr", "admin"}),
     "audit.export_csv": ("GET", {"hr", "admin"}),
 }
@@ -69,6 +71,7 @@ OBJECT_ENDPOINTS = {
     "sops.retire",
     "sops.coverage",
     "sops.remind",
+    "sops.compare",
 }
 # Refusals where the person may see the object but not act on it: "not allowed", not "not found".
 VISIBLE_REFUSALS = {
@@ -76,6 +79,7 @@ VISIBLE_REFUSALS = {
     "sops.retire": ALL,
     "sops.coverage": ALL,
     "sops.remind": ALL,
+    "sops.compare": ALL,
     "sops.approve": WRITERS,
     "sops.return_draft": WRITERS,
 }
@@ -122,6 +126,8 @@ def _url(app, endpoint, objects: Objects):
         args["sop_id"] = objects.in_force.sop_id
     if "version_id" in rule.arguments:
         args["version_id"] = objects.version_for(endpoint).id
+    if endpoint == "sops.binder_pdf":
+        args["department"] = objects.in_force.sop.department_id
     with app.test_request_context():
         return url_for(endpoint, **args)
 

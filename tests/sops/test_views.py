@@ -285,3 +285,58 @@ def test_bad_print_language_is_400(client, db, login_as):
     version = factories.sop()
     login_as("manager")
     assert client.get(f"/sops/versions/{version.id}/print.pdf?lang=fr").status_code == 400
+
+
+def test_compare_shows_what_changed_step_by_step(client, db, login_as):
+    first = factories.sop(steps=4)
+    second = services.new_version(first.sop, by=first.author, major=True)
+    data = factories.version_data(steps=4)
+    data.steps[1].text_en = "Knock three times, three knocks each time"
+    data.steps.append(services.StepData(text_en="Close the door gently", text_zh="轻轻关门"))
+    data.purpose_en = "A new purpose."
+    services.update_draft(second, data, by=first.author)
+    db.session.commit()
+    login_as("manager")
+    body = text_of(client.get(f"/sops/{first.sop.id}/compare"))
+    assert "Changed" in body and "Knock three times, three knocks each time" in body
+    assert "Added" in body and "Close the door gently" in body
+    assert "A new purpose." in body
+    assert "2 steps changed" in body
+
+
+def test_compare_with_one_version_says_so(client, db, login_as):
+    version = factories.sop()
+    login_as("manager")
+    response = client.get(f"/sops/{version.sop.id}/compare")
+    assert response.status_code == 303
+
+
+def test_department_binder_has_contents_and_every_sop(client, db, login_as):
+    prop = factories.property_()
+    for n in range(3):
+        factories.sop(
+            number=f"HK-{n + 1:03d}",
+            prop=prop,
+            title=f"Procedure {n + 1}",
+            title_zh=f"程序{n + 1}",
+            steps=5,
+        )
+    factories.sop(number="FO-001", prop=prop, dept="FO", title="Front desk")
+    login_as("employee", dept="HK")
+    dept = factories.department(prop, "HK")
+    response = client.get(f"/sops/binder.pdf?department={dept.id}&lang=both")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Contents" in text or "目录" in text
+    for n in range(1, 4):
+        assert f"HK-00{n}" in text and f"程序{n}" in text
+    assert "Front desk" not in text
+    assert len(reader.pages) >= 5  # cover, contents, and a page per SOP
+
+
+def test_binder_of_another_property_is_not_found(client, db, login_as):
+    other = factories.property_("SPX")
+    login_as("employee")
+    dept = factories.department(other, "HK")
+    assert client.get(f"/sops/binder.pdf?department={dept.id}").status_code == 404

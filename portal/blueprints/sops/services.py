@@ -763,3 +763,77 @@ def department_coverage(
         }
         result.append(DepartmentCoverage(sop, version, len(done), len(asked)))
     return result
+
+
+def binder_entries(
+    property_id: int, department_id: int, today: date | None = None
+) -> list[tuple[Sop, SopVersion, Stage]]:
+    """The SOPs in force that a department owns, in number order, ready to print."""
+    today = today or local_today()
+    current = current_versions_subquery(today)
+    rows = db.session.execute(
+        select(Sop, SopVersion)
+        .join(current, current.c.sop_id == Sop.id)
+        .join(SopVersion, SopVersion.id == current.c.version_id)
+        .where(Sop.property_id == property_id, Sop.department_id == department_id)
+        .options(
+            selectinload(SopVersion.steps),
+            selectinload(SopVersion.approver),
+            selectinload(Sop.department),
+            selectinload(Sop.property),
+        )
+        .order_by(Sop.number)
+    ).all()
+    return [(sop, version, Stage.EFFECTIVE) for sop, version in rows]
+
+
+@dataclass
+class StepChange:
+    kind: str  # "same", "changed", "added", "removed"
+    old: SopStep | None
+    new: SopStep | None
+
+
+@dataclass
+class Comparison:
+    fields: list[tuple[str, str, str, str]]  # (field, language, old text, new text)
+    steps: list[StepChange]
+
+    @property
+    def changed_steps(self) -> int:
+        return sum(1 for s in self.steps if s.kind != "same")
+
+
+def compare_versions(old: SopVersion, new: SopVersion) -> Comparison:
+    """What changed between two versions, step by step (both languages count)."""
+    import difflib
+
+    fields = [
+        (name.rsplit("_", 1)[0], name.rsplit("_", 1)[1], getattr(old, name), getattr(new, name))
+        for name in TEXT_FIELDS
+        if "change" not in name and getattr(old, name) != getattr(new, name)
+    ]
+
+    def signature(step: SopStep):
+        return (step.text_en, step.text_zh, step.note_en, step.note_zh, step.kind, step.key_point)
+
+    matcher = difflib.SequenceMatcher(
+        a=[signature(s) for s in old.steps],
+        b=[signature(s) for s in new.steps],
+        autojunk=False,
+    )
+    steps: list[StepChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        olds, news = old.steps[i1:i2], new.steps[j1:j2]
+        if tag == "equal":
+            steps += [StepChange("same", o, n) for o, n in zip(olds, news, strict=True)]
+        elif tag == "replace":
+            paired = min(len(olds), len(news))
+            steps += [StepChange("changed", olds[k], news[k]) for k in range(paired)]
+            steps += [StepChange("removed", o, None) for o in olds[paired:]]
+            steps += [StepChange("added", None, n) for n in news[paired:]]
+        elif tag == "delete":
+            steps += [StepChange("removed", o, None) for o in olds]
+        else:
+            steps += [StepChange("added", None, n) for n in news]
+    return Comparison(fields, steps)

@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import portal.blueprints.sops.cards  # noqa: F401 - registers the home-page cards
 from portal import pdf, sessions
-from portal.blueprints.people.models import Role, User, departments_for
+from portal.blueprints.people.models import Department, Role, User, departments_for
 from portal.blueprints.sops import bp, services
 from portal.blueprints.sops.forms import (
     ApproveForm,
@@ -413,6 +413,31 @@ def remind(sop_id: int, user_id: int):
     return redirect_to(url_for("sops.coverage", sop_id=sop.id))
 
 
+@bp.get("/<int:sop_id>/compare")
+def compare(sop_id: int):
+    """What changed between two versions of an SOP, step by step (for writers)."""
+    sop = _load_sop(sop_id)
+    require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
+    versions = {v.id: v for v in sop.versions}
+    if len(versions) < 2:
+        flash(_("There is only one version: nothing to compare yet."), "info")
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
+    ordered = sorted(versions.values(), key=lambda v: v.version_key)
+    try:
+        old = versions[int(request.args.get("from", ordered[-2].id))]
+        new = versions[int(request.args.get("to", ordered[-1].id))]
+    except (KeyError, ValueError):
+        abort(404)
+    return render(
+        "sops/compare.html",
+        sop=sop,
+        old=old,
+        new=new,
+        versions=ordered,
+        comparison=services.compare_versions(old, new),
+    )
+
+
 # --- print --------------------------------------------------------------------------------------
 @bp.get("/versions/<int:version_id>/print.pdf")
 def print_pdf(version_id: int):
@@ -433,5 +458,34 @@ def print_pdf(version_id: int):
         title=version.title,
         number=version.sop.number,
         version_label=version.number,
+        printed_on=local_today(),
+    )
+
+
+@bp.get("/binder.pdf")
+def binder_pdf():
+    """Every SOP in force that a department owns, with contents and page numbers."""
+    require(can_list_sops)
+    lang = request.args.get("lang", "both")
+    try:
+        department_id = int(request.args.get("department", ""))
+    except ValueError:
+        abort(400)
+    department = db.session.get(Department, department_id)
+    if lang not in PRINT_LANGUAGES or department is None:
+        abort(400 if department is not None else 404)
+    if department.property_id != current_user.property_id:
+        abort(404)
+    entries = services.binder_entries(current_user.property_id, department.id)
+    return pdf.send_pdf(
+        "sops/pdf/binder.html",
+        filename=f"sop-binder-{department.code}-{lang}.pdf",
+        entries=entries,
+        department=department,
+        property=department.property,
+        lang=lang,
+        Stage=Stage,
+        title=_("SOP binder"),
+        number=department.name,
         printed_on=local_today(),
     )
