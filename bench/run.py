@@ -90,7 +90,7 @@ def main() -> None:
     rows.append(("staff record PDF size (KB)", size, 400))
 
     rows.append(("web process RSS (MB)", rss_mb(os.getpid()), 150))
-    workers = [p.pid for p in (pdf._pool._pool if pdf._pool else [])]
+    workers = pdf.worker_pids()
     for pid in workers:
         rows.append((f"PDF process {pid} RSS (MB)", rss_mb(pid), None))
 

@@ -13,6 +13,9 @@ import hashlib
 import multiprocessing
 import threading
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app, make_response, render_template
 from flask_babel import gettext as _
@@ -33,22 +36,35 @@ _cache: OrderedDict[str, bytes] = OrderedDict()
 CACHE_ENTRIES = 64
 
 
-def _get_pool():
+def _get_pool() -> ProcessPoolExecutor:
+    """The PDF processes: started on first use, fresh interpreters (spawn), recycled after 200
+    documents. A process that cannot start breaks the pool at once (BrokenProcessPool) instead
+    of being restarted in a loop."""
     global _pool
     with _lock:
         if _pool is None:
-            ctx = multiprocessing.get_context("spawn")
-            _pool = ctx.Pool(processes=current_app.config["PDF_WORKERS"], maxtasksperchild=200)
+            _pool = ProcessPoolExecutor(
+                max_workers=current_app.config["PDF_WORKERS"],
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=200,
+            )
         return _pool
 
 
 def _kill_pool() -> None:
+    """Stop the PDF processes now, even one busy with a runaway document."""
     global _pool
     with _lock:
-        if _pool is not None:
-            _pool.terminate()
-            _pool.join()
-            _pool = None
+        pool, _pool = _pool, None
+    if pool is not None:
+        for process in list((pool._processes or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def worker_pids() -> list[int]:
+    pool = _pool
+    return [p.pid for p in (pool._processes or {}).values()] if pool is not None else []
 
 
 atexit.register(_kill_pool)
@@ -61,14 +77,18 @@ def html_to_pdf(html: str, timeout: float | None = None) -> bytes:
             _cache.move_to_end(key)
             return _cache[key]
     timeout = timeout if timeout is not None else current_app.config["PDF_TIMEOUT"]
-    job = _get_pool().apply_async(pdfworker.render, (html, current_app.static_folder))
     try:
-        data = job.get(timeout=timeout)
-    except multiprocessing.TimeoutError as exc:
+        job = _get_pool().submit(pdfworker.render, html, current_app.static_folder)
+        data = job.result(timeout=timeout)
+    except FutureTimeout as exc:
         _kill_pool()
         raise PdfError(
             _("The document took too long to prepare and was stopped. Try a smaller one.")
         ) from exc
+    except BrokenProcessPool as exc:
+        _kill_pool()
+        current_app.logger.exception("the PDF process stopped")
+        raise PdfError(_("The document could not be prepared.")) from exc
     except Exception as exc:  # the worker raised: report, do not crash the web process
         current_app.logger.exception("PDF rendering failed")
         raise PdfError(_("The document could not be prepared.")) from exc
