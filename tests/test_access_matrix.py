@@ -51,6 +51,7 @@ EXPECTED = {
     "sops.print_pdf": ("GET", ALL),  # the version in force
     "sops.binder_pdf": ("GET", ALL),
     "sops.compare": ("GET", WRITERS),
+    "sops.person_status": ("GET", {"supervisor", "hr", "manager", "admin"}),
     "audit.index": ("GET", {"hr", "admin"}),
     "audit.export_csv": ("GET", {"hr", "admin"}),
 }
@@ -72,6 +73,7 @@ OBJECT_ENDPOINTS = {
     "sops.coverage",
     "sops.remind",
     "sops.compare",
+    "sops.person_status",
 }
 # Refusals where the person may see the object but not act on it: "not allowed", not "not found".
 VISIBLE_REFUSALS = {
@@ -157,6 +159,8 @@ def refusal_code(endpoint: str, role: str) -> int:
         return 403
     if role in VISIBLE_REFUSALS.get(endpoint, ()):
         return 403
+    if endpoint == "sops.person_status":
+        return 404  # the same rule as seeing the person's record
     if endpoint.startswith("people.") and endpoint != "people.detail":
         may_see_person = role in EXPECTED["people.detail"][1]
         return 403 if may_see_person else 404

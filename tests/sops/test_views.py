@@ -340,3 +340,39 @@ def test_binder_of_another_property_is_not_found(client, db, login_as):
     login_as("employee")
     dept = factories.department(other, "HK")
     assert client.get(f"/sops/binder.pdf?department={dept.id}").status_code == 404
+
+
+def test_a_persons_reading_record(client, db, login_as):
+    first = factories.sop(number="HK-001", dept="HK")
+    factories.sop(number="HK-002", dept="HK", title="Room supplies", title_zh="客用品补充")
+    person = factories.person("employee", dept="HK", name_en="Careful Reader")
+    services.acknowledge(first.sop, first, person)
+    db.session.commit()
+    login_as("supervisor", dept="HK")
+    body = text_of(client.get(f"/sops/people/{person.id}"))
+    assert "1 of 2 acknowledged" in body
+    assert "Acknowledged" in body and "To read" in body
+
+
+def test_editing_a_draft_can_change_who_must_read_it(client, db, login_as):
+    hr = login_as("hr")
+    draft = factories.sop(number="HK-050", effective=False, prop=hr.property)
+    db.session.commit()
+    fo = factories.department(hr.property, "FO")
+    form = editor_form(number=None)
+    form.pop("number")
+    form.update(
+        {
+            "audience_departments": str(fo.id),
+            "audience_roles": "employee",
+            "yearly_ack": "y",
+            "lock": str(draft.lock_version),
+        }
+    )
+    saved = client.post_form(f"/sops/versions/{draft.id}/edit", form)
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == f"/sops/versions/{draft.id}"
+    db.session.expire_all()
+    assert {(a.department_id, a.role) for a in draft.sop.audience} == {(fo.id, "employee")}
+    assert draft.sop.yearly_ack is True
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop.audience_changed"))

@@ -23,6 +23,7 @@ from portal.blueprints.people.permissions import (
     can_view_person,
     roles_assignable_by,
 )
+from portal.blueprints.sops.permissions import can_follow_person
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -151,6 +152,7 @@ def detail(person_id: int):
         can_edit=can_edit_person(current_user, person),
         can_reset=can_reset_secret(current_user, person),
         can_print=can_print_staff_record(current_user, person),
+        can_follow_sops=can_follow_person(current_user, person),
     )
 
 

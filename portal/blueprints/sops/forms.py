@@ -46,6 +46,26 @@ class StepForm(PortalForm):
     remove = BooleanField(_l("Remove this step"))
 
 
+class AudienceFields(PortalForm):
+    """Who must read the SOP; kept on the SOP and changed together with a draft."""
+
+    audience_departments = SelectMultipleField(
+        _l("Who must read it: departments"),
+        coerce=int,
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    audience_roles = SelectMultipleField(
+        _l("Who must read it: roles"),
+        validators=[Optional()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    yearly_ack = BooleanField(_l("Ask everyone to acknowledge again every year"))
+
+
 class VersionForm(PortalForm):
     title_en = StringField(_l("Title in English"), validators=[Length(max=200), no_invisible])
     title_zh = StringField(_l("Title in Chinese"), validators=[Length(max=200), no_invisible])
@@ -63,7 +83,11 @@ class VersionForm(PortalForm):
     lock = HiddenField()
 
 
-class NewSopForm(VersionForm):
+class EditSopForm(VersionForm, AudienceFields):
+    pass
+
+
+class NewSopForm(VersionForm, AudienceFields):
     number = StringField(
         _l("SOP number"),
         filters=[nfkc, upper],
@@ -81,21 +105,6 @@ class NewSopForm(VersionForm):
         coerce=int,
         validators=[DataRequired(_l("Choose a department."))],
     )
-    audience_departments = SelectMultipleField(
-        _l("Who must read it: departments"),
-        coerce=int,
-        validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    audience_roles = SelectMultipleField(
-        _l("Who must read it: roles"),
-        validators=[Optional()],
-        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    yearly_ack = BooleanField(_l("Ask everyone to acknowledge again every year"))
 
 
 class ApproveForm(PortalForm):

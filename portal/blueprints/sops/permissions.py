@@ -65,3 +65,12 @@ def can_follow_up(user, sop: Sop) -> bool:
     return has_role(user, Role.SUPERVISOR) and any(
         supervises_department(user, d) for d in audience_departments if d is not None
     )
+
+
+def can_follow_person(user, person) -> bool:
+    """A person's reading record: HR, managers, and the supervisors of their department."""
+    if not in_property(user, person.property_id):
+        return False
+    if has_role(user, *WRITERS) or user.id == person.id:
+        return True
+    return has_role(user, Role.SUPERVISOR) and supervises_department(user, person.department_id)

@@ -837,3 +837,35 @@ def compare_versions(old: SopVersion, new: SopVersion) -> Comparison:
         else:
             steps += [StepChange("added", None, n) for n in news]
     return Comparison(fields, steps)
+
+
+def update_audience(
+    sop: Sop, *, department_ids: list[int], roles: list[str], yearly_ack: bool, by: User
+) -> Sop:
+    """Change who must read the SOP; audited when anything changed."""
+    valid = set(
+        db.session.scalars(select(Department.id).where(Department.property_id == sop.property_id))
+    )
+    if not set(department_ids) <= valid:
+        raise DomainError(_("Choose departments of this property."), "audience_departments")
+    before = (
+        sorted(str(a.department_id) for a in sop.audience),
+        sorted(str(a.role) for a in sop.audience),
+        sop.yearly_ack,
+    )
+    set_audience(sop, department_ids or [sop.department_id], roles)
+    sop.yearly_ack = yearly_ack
+    db.session.flush()
+    after = (
+        sorted(str(a.department_id) for a in sop.audience),
+        sorted(str(a.role) for a in sop.audience),
+        sop.yearly_ack,
+    )
+    if before != after:
+        audit.record(
+            "sop.audience_changed",
+            sop,
+            summary=f"{sop.number}: departments {sorted(set(after[0]))} roles "
+            f"{sorted(set(after[1]))} yearly={yearly_ack}",
+        )
+    return sop

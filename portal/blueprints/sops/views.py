@@ -9,6 +9,7 @@ from portal.blueprints.people.models import Department, Role, User, departments_
 from portal.blueprints.sops import bp, services
 from portal.blueprints.sops.forms import (
     ApproveForm,
+    EditSopForm,
     NewSopForm,
     NewVersionForm,
     RetireForm,
@@ -19,6 +20,7 @@ from portal.blueprints.sops.models import Sop, Stage, StepKind
 from portal.blueprints.sops.permissions import (
     can_approve_version,
     can_edit_version,
+    can_follow_person,
     can_follow_up,
     can_list_sops,
     can_manage_sop,
@@ -113,9 +115,10 @@ def _wants_more_steps(form: VersionForm) -> bool:
     return True
 
 
-def _prepare_new(form: NewSopForm) -> None:
+def _prepare(form) -> None:
     departments = departments_for(current_user.property_id)
-    form.department_id.choices = [(d.id, d.name) for d in departments]
+    if hasattr(form, "department_id"):
+        form.department_id.choices = [(d.id, d.name) for d in departments]
     form.audience_departments.choices = [(d.id, d.name) for d in departments]
 
 
@@ -123,7 +126,7 @@ def _prepare_new(form: NewSopForm) -> None:
 def create():
     require(can_write_sops)
     form = NewSopForm()
-    _prepare_new(form)
+    _prepare(form)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
         try:
             version = services.create_sop(
@@ -154,9 +157,15 @@ def create():
 def edit(version_id: int):
     version = _load_version(version_id)
     require(can_edit_version, version, hide=not can_view_version(current_user, version))
-    form = VersionForm(obj=version)
+    form = EditSopForm(obj=version)
+    _prepare(form)
     if request.method == "GET":
         form.lock.data = str(version.lock_version)
+        form.audience_departments.data = sorted(
+            {a.department_id for a in version.sop.audience if a.department_id}
+        )
+        form.audience_roles.data = sorted({a.role for a in version.sop.audience if a.role})
+        form.yearly_ack.data = version.sop.yearly_ack
         while len(form.steps):
             form.steps.pop_entry()
         for step in version.steps:
@@ -165,6 +174,13 @@ def edit(version_id: int):
         try:
             lock = int(form.lock.data) if form.lock.data else None
             services.update_draft(version, _version_data(form), by=current_user, expected_lock=lock)
+            services.update_audience(
+                version.sop,
+                department_ids=form.audience_departments.data or [],
+                roles=form.audience_roles.data or [],
+                yearly_ack=bool(form.yearly_ack.data),
+                by=current_user,
+            )
             db.session.commit()
         except (DomainError, StaleDataError, ValueError) as error:
             db.session.rollback()
@@ -395,6 +411,19 @@ def coverage(sop_id: int):
         rows=rows,
         done=done,
         form=EmptyForm(),
+    )
+
+
+@bp.get("/people/<int:user_id>")
+def person_status(user_id: int):
+    """One person's SOPs: which they have acknowledged and which they still have to read."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    require(can_follow_person, person)
+    rows = [r for r in services.list_sops(person, mine=True)]
+    return render(
+        "sops/person.html", person=person, rows=rows, done=sum(1 for r in rows if r.acknowledged)
     )
 
 
