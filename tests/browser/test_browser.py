@@ -74,7 +74,19 @@ def test_layout_at_each_screen_size(live_server, new_page, people, size, tmp_pat
     assert found["overflow"] <= 0, f"sign-in scrolls sideways at {size}"
     assert found["small"] == [], found["small"]
     sign_in(page, live_server, "b.hr", factories.PASSWORD)
-    for path in ("/", "/people/", f"/people/{people['employee'][0]}", "/people/new", "/audit/"):
+    sop_id = people["sop"][0]
+    paths = (
+        "/",
+        "/people/",
+        f"/people/{people['employee'][0]}",
+        "/people/new",
+        "/audit/",
+        "/sops/",
+        f"/sops/{sop_id}",
+        f"/sops/{sop_id}/acknowledgements",
+        "/sops/new",
+    )
+    for path in paths:
         page.goto(f"{live_server}{path}")
         shot = tmp_path / f"{size}-{path.strip('/').replace('/', '-') or 'home'}.png"
         page.screenshot(path=str(shot), full_page=True)

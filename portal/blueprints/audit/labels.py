@@ -21,12 +21,24 @@ ACTION_LABELS = {
     "terminal.enrolled": _l("Terminal enrolled"),
     "terminal.revoked": _l("Terminal revoked"),
     "demo.seeded": _l("Demo data loaded"),
+    "auth.reauthenticated": _l("Password confirmed again"),
+    "sop.created": _l("SOP created"),
+    "sop.draft_saved": _l("SOP draft saved"),
+    "sop.submitted": _l("SOP sent for review"),
+    "sop.returned": _l("SOP sent back to its author"),
+    "sop.approved": _l("SOP approved"),
+    "sop.version_started": _l("New SOP version started"),
+    "sop.retired": _l("SOP retired"),
+    "sop.acknowledged": _l("SOP acknowledged"),
+    "sop.reminded": _l("Reminder to read an SOP"),
+    "sop.audience_changed": _l("SOP audience changed"),
 }
 
 OBJECT_LABELS = {
     "users": _l("Person"),
     "terminals": _l("Terminal"),
     "user_sessions": _l("Session"),
+    "sops": _l("SOP"),
 }
 
 

@@ -161,12 +161,12 @@ class SopVersion(db.Model):
     def missing_translations(self) -> list[str]:
         """Fields filled in one language only (shown to authors and reviewers)."""
         missing = []
-        for field in ("title", "purpose", "scope", "responsibilities"):
+        for field, label in FIELD_LABELS.items():
             if bool(getattr(self, f"{field}_en")) != bool(getattr(self, f"{field}_zh")):
-                missing.append(field)
+                missing.append(str(label))
         for step in self.steps:
             if bool(step.text_en) != bool(step.text_zh) or bool(step.note_en) != bool(step.note_zh):
-                missing.append(f"step {step.position}")
+                missing.append(str(_l("step %(n)s", n=step.position)))
         return missing
 
     sop: Mapped[Sop] = relationship(back_populates="versions")

@@ -464,6 +464,7 @@ def compare(sop_id: int):
         new=new,
         versions=ordered,
         comparison=services.compare_versions(old, new),
+        show_all=request.args.get("all") == "1",
     )
 
 
