@@ -148,7 +148,6 @@ def detail(person_id: int):
     return render(
         "people/detail.html",
         person=person,
-        action_form=EmptyForm(),
         can_edit=can_edit_person(current_user, person),
         can_reset=can_reset_secret(current_user, person),
         can_print=can_print_staff_record(current_user, person),

@@ -20,19 +20,7 @@ SPA_NUMBERS = {"FO-003", "HK-005", "SEC-001"}
 
 def _data(spec: dict, summary_from: dict) -> services.VersionData:
     return services.VersionData(
-        **{
-            key: spec.get(key, "")
-            for key in (
-                "title_en",
-                "title_zh",
-                "purpose_en",
-                "purpose_zh",
-                "scope_en",
-                "scope_zh",
-                "responsibilities_en",
-                "responsibilities_zh",
-            )
-        },
+        **{key: spec.get(key, "") for key in services.TEXT_FIELDS if "change" not in key},
         change_summary_en=summary_from.get("change_summary_en", ""),
         change_summary_zh=summary_from.get("change_summary_zh", ""),
         steps=[

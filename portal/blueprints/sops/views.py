@@ -410,7 +410,6 @@ def coverage(sop_id: int):
         version=version,
         rows=rows,
         done=done,
-        form=EmptyForm(),
     )
 
 

@@ -30,7 +30,6 @@ def index():
         form=form,
         terminals=services.list_terminals(current_user),
         this_terminal=g.terminal,
-        action_form=EmptyForm(),
     )
     if request.method == "POST":
         if not form.validate_on_submit():
