@@ -21,7 +21,12 @@ def sops_to_read(user: User):
         "entries": [
             (
                 url_for("sops.detail", sop_id=sop.id),
-                f"{sop.number} {version.title} ({_('version %(v)s', v=version.number)})",
+                _(
+                    "%(no)s %(title)s (version %(v)s)",
+                    no=sop.number,
+                    title=version.title,
+                    v=version.number,
+                ),
                 _("reminded") if reminded else None,
             )
             for sop, version, reminded in pending
