@@ -24,6 +24,8 @@ def is_htmx() -> bool:
 def render(template: str, block: str | None = None, status: int = 200, **context):
     if block is not None and is_htmx():
         body = render_block(template, block, **context)
+        # Messages flashed by this request travel with the fragment (out of band).
+        body += render_template("_partials/flash.html", oob=True)
     else:
         body = render_template(template, **context)
     return make_response(body, status)

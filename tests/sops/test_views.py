@@ -48,6 +48,8 @@ def test_staff_read_the_sop_in_their_language_and_acknowledge(client, db, login_
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="ack-box"')
     assert "sops:acknowledged" in response.headers["HX-Trigger"]
+    assert 'id="flash"' in fragment and 'hx-swap-oob="true"' in fragment
+    assert "谢谢！您已确认阅读 HK-001 版本 1.0。" in fragment  # the toast, in her language
     count = db.session.scalar(select(func.count()).select_from(SopAcknowledgement))
     assert count == 1
 
