@@ -228,8 +228,12 @@ def test_coverage_table_refreshes_and_reminds(client, db, login_as):
     assert 'hx-trigger="every 10s' in page.get_data(as_text=True)
     fragment = client.hx_get(f"/sops/{version.sop.id}/acknowledgements")
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="coverage-table"')
-    reminded = client.post_form(f"/sops/{version.sop.id}/remind/{waiting.id}")
-    assert reminded.status_code == 303
+    reminded = client.post_form(f"/sops/{version.sop.id}/remind/{waiting.id}", htmx=True)
+    assert reminded.status_code == 200
+    swapped = reminded.get_data(as_text=True)
+    assert swapped.lstrip().startswith('<div id="coverage-table"')
+    assert "Not Yet Read will see a reminder when they sign in." in swapped
+    assert client.post_form(f"/sops/{version.sop.id}/remind/{waiting.id}").status_code == 303
     assert "reminded" in text_of(client.get(f"/sops/{version.sop.id}/acknowledgements"))
 
 

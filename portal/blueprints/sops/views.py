@@ -31,7 +31,7 @@ from portal.blueprints.sops.permissions import (
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.htmx import redirect_to, render, render_form, trigger
+from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
 from portal.security import require
 
@@ -438,6 +438,8 @@ def remind(sop_id: int, user_id: int):
     services.remind(sop, person, by=current_user)
     db.session.commit()
     flash(_("%(name)s will see a reminder when they sign in.", name=person.name), "success")
+    if is_htmx():  # the table answers in place, with the message
+        return coverage(sop.id)
     return redirect_to(url_for("sops.coverage", sop_id=sop.id))
 
 
