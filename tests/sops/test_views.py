@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 
 import pytest
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from tests.conftest import text_of
 
 def editor_form(number="HK-020", dept_id=None, steps=("Knock three times", "Announce"), **extra):
     data = {
+        "idempotency_key": f"test-{uuid.uuid4().hex}",
         "number": number,
         "title_en": "Do-not-disturb rooms",
         "title_zh": "请勿打扰房间",
@@ -382,3 +384,25 @@ def test_editing_a_draft_can_change_who_must_read_it(client, db, login_as):
     assert {(a.department_id, a.role) for a in draft.sop.audience} == {(fo.id, "employee")}
     assert draft.sop.yearly_ack is True
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sop.audience_changed"))
+
+
+def test_a_double_tap_on_save_creates_one_sop(client, db, login_as):
+    hr = login_as("hr")
+    dept = factories.department(hr.property, "HK")
+    form = editor_form(dept_id=dept.id)
+    first = client.post_form("/sops/new", form)
+    second = client.post_form("/sops/new", form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Sop)) == 1
+
+
+def test_a_double_tap_on_new_version_opens_the_draft(client, db, login_as):
+    version = factories.sop()
+    login_as("manager")
+    first = client.post_form(f"/sops/{version.sop.id}/versions", {"kind": "minor"})
+    second = client.post_form(f"/sops/{version.sop.id}/versions", {"kind": "minor"})
+    draft = services.open_draft(version.sop)
+    assert first.headers["Location"] == f"/sops/versions/{draft.id}/edit"
+    assert second.headers["Location"] == f"/sops/versions/{draft.id}"
+    assert db.session.scalar(select(func.count()).select_from(SopVersion)) == 2

@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.blueprints.people.models import ROLE_LABELS
 from portal.blueprints.sops.models import STEP_MAX, TEXT_MAX, StepKind
 from portal.forms import PortalForm, nfkc, no_invisible, upper
+from portal.idempotency import IdempotentForm
 
 MAX_STEPS = 60
 
@@ -87,7 +88,7 @@ class EditSopForm(VersionForm, AudienceFields):
     pass
 
 
-class NewSopForm(VersionForm, AudienceFields):
+class NewSopForm(VersionForm, AudienceFields, IdempotentForm):
     number = StringField(
         _l("SOP number"),
         filters=[nfkc, upper],

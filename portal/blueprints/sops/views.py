@@ -1,10 +1,11 @@
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 import portal.blueprints.sops.cards  # noqa: F401 - registers the home-page cards
-from portal import pdf, sessions
+from portal import idempotency, pdf, sessions
 from portal.blueprints.people.models import Department, Role, User, departments_for
 from portal.blueprints.sops import bp, services
 from portal.blueprints.sops.forms import (
@@ -128,6 +129,9 @@ def create():
     form = NewSopForm()
     _prepare(form)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
+        key = form.idempotency_key.data
+        if (done := idempotency.previous_result(key, current_user.id)) is not None:
+            return redirect_to(done)  # a double tap: the draft exists already
         try:
             version = services.create_sop(
                 property_id=current_user.property_id,
@@ -139,13 +143,22 @@ def create():
                 audience_roles=form.audience_roles.data or [],
                 yearly_ack=bool(form.yearly_ack.data),
             )
+            target = url_for("sops.version", version_id=version.id)
+            idempotency.claim(key, current_user.id, target)
             db.session.commit()
-        except DomainError as error:
+        except (DomainError, IntegrityError) as error:
             db.session.rollback()
+            if (done := idempotency.previous_result(key, current_user.id)) is not None:
+                return redirect_to(done)  # its twin won the race
+            if isinstance(error, IntegrityError):
+                error = DomainError(
+                    _("SOP number %(no)s is already used at this property.", no=form.number.data),
+                    "number",
+                )
             error.attach(form)
         else:
             flash(_("Draft %(no)s saved.", no=version.sop.number), "success")
-            return redirect_to(url_for("sops.version", version_id=version.id))
+            return redirect_to(target)
     if request.method == "POST":
         if "add_step" in request.form:
             return render("sops/new.html", block="sop_form", form=form)
@@ -268,6 +281,9 @@ def new_version(sop_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
+        if (existing := services.open_draft(sop)) is not None:  # e.g. a double tap
+            flash(_("Version %(v)s is being written.", v=existing.number), "info")
+            return redirect_to(url_for("sops.version", version_id=existing.id))
         flash(error.message, "danger")
         return redirect_to(url_for("sops.detail", sop_id=sop.id))
     flash(_("Version %(v)s started as a draft.", v=draft.number), "success")
