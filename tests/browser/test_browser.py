@@ -123,8 +123,21 @@ def test_bad_input_shows_the_message_by_the_field_without_reload(live_server, ne
     assert page.evaluate("window.__notReloaded") is True
 
 
-@pytest.mark.parametrize("path", ["/auth/login", "/", "/people/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/auth/login",
+        "/",
+        "/people/",
+        "/people/new",
+        "/sops/",
+        "/sops/{sop}",
+        "/sops/{sop}/acknowledgements",
+        "/sops/new",
+    ],
+)
 def test_no_serious_accessibility_violations(live_server, new_page, people, path):
+    path = path.format(sop=people["sop"][0])
     page = new_page("terminal", bypass_csp=True)  # to inject axe-core; the portal keeps its CSP
     if path != "/auth/login":
         sign_in(page, live_server, "b.hr", factories.PASSWORD)
@@ -132,7 +145,7 @@ def test_no_serious_accessibility_violations(live_server, new_page, people, path
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     bad = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}) {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
