@@ -60,7 +60,7 @@ def sop_measures(app, client) -> list:
         step_zh = "交班前检查机房：读取各仪表，把压力和温度记入日志，超出范围的情况立即报告。"
         big = None
         for n in range(20):
-            steps = 68 if n == 0 else 8
+            steps = 62 if n == 0 else 8
             data = services.VersionData(
                 title_en=f"Plant room round {n + 1}",
                 title_zh=f"机房巡检 {n + 1}",

@@ -92,11 +92,15 @@ def html_to_pdf(html: str, timeout: float | None = None) -> bytes:
     except Exception as exc:  # the worker raised: report, do not crash the web process
         current_app.logger.exception("PDF rendering failed")
         raise PdfError(_("The document could not be prepared.")) from exc
+    _remember(key, data)
+    return data
+
+
+def _remember(key: str, data: bytes) -> None:
     with _lock:
         _cache[key] = data
         while len(_cache) > CACHE_ENTRIES:
             _cache.popitem(last=False)
-    return data
 
 
 def page_counter_css() -> str:
@@ -113,14 +117,28 @@ def page_counter_css() -> str:
     return Markup(" ".join(parts) or "counter(page)")  # noqa: S704
 
 
-def render_pdf(template: str, *, timeout: float | None = None, **context) -> bytes:
-    """Render a document template (extending pdf/base.html) to PDF bytes."""
+def render_pdf(template: str, *, timeout: float | None = None, inputs=None, **context) -> bytes:
+    """Render a document template (extending pdf/base.html) to PDF bytes.
+
+    `inputs`, when given, names everything the document depends on (e.g. a frozen SOP version,
+    the language, the print date): a reprint is then served without even rendering the HTML.
+    """
+    key = None
+    if inputs is not None:
+        key = "inputs:" + hashlib.sha256(repr((template, inputs)).encode()).hexdigest()
+        with _lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
     context.setdefault("printed_at", utcnow())
     context.setdefault(
         "printed_by", current_user.name if current_user and current_user.is_authenticated else ""
     )
     html = render_template(template, **context)
-    return html_to_pdf(html, timeout=timeout)
+    data = html_to_pdf(html, timeout=timeout)
+    if key is not None:
+        _remember(key, data)
+    return data
 
 
 def send_pdf(template: str, *, filename: str, **context):

@@ -73,6 +73,14 @@ def app(instance_dir):
         _db.engine.dispose()  # close pooled connections before the interpreter collects them
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pdf_cache():
+    """Each test starts with an empty document cache (ids repeat once a test rolls back)."""
+    from portal import pdf
+
+    pdf._cache.clear()
+
+
 @pytest.fixture
 def db(app):
     """A clean database for one test: everything it writes is rolled back at the end."""

@@ -112,3 +112,37 @@ def test_same_document_is_served_from_the_cache(app, monkeypatch):
 
         monkeypatch.setattr(pdf, "_get_pool", no_pool)
         assert pdf.html_to_pdf(html) == first
+
+
+def test_the_web_process_does_not_load_weasyprint():
+    """WeasyPrint (~27 MB) belongs to the PDF process; the web workers stay small."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; os.environ['PORTAL_INSTANCE_PATH'] = sys.argv[1];"
+        "from portal import create_app; create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'});"
+        "import portal.pdf; print('weasyprint' in sys.modules)"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [sys.executable, "-c", code, tmp], capture_output=True, text=True, check=True
+        )
+    assert out.stdout.strip() == "False"
+
+
+def test_a_reprint_with_the_same_inputs_skips_even_the_html(app, monkeypatch):
+    from portal import pdf as pdf_module
+
+    with app.test_request_context():
+        first = pdf_module.render_pdf("pdf/base.html", inputs=("doc", 1), title="Reprint 再印")
+
+        def no_render(*args, **kwargs):
+            raise AssertionError("rendered again")
+
+        monkeypatch.setattr(pdf_module, "render_template", no_render)
+        assert pdf_module.render_pdf("pdf/base.html", inputs=("doc", 1), title="x") == first
+        with pytest.raises(AssertionError, match="rendered again"):
+            pdf_module.render_pdf("pdf/base.html", inputs=("doc", 2), title="x")

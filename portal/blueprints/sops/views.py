@@ -1,4 +1,5 @@
 from flask import abort, flash, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -506,6 +507,24 @@ def print_pdf(version_id: int):
         number=version.sop.number,
         version_label=version.number,
         printed_on=local_today(),
+        inputs=_print_inputs(version, lang, stage),
+    )
+
+
+def _print_inputs(version, lang: str, stage: Stage) -> tuple:
+    """All a printed version depends on. An approved version is frozen; a draft's lock_version
+    moves with every save; names of the property and department are read as printed."""
+    sop = version.sop
+    return (
+        version.id,
+        version.lock_version,
+        lang,
+        str(get_locale()),
+        local_today().isoformat(),
+        stage.value,
+        sop.property.name,
+        sop.department.name,
+        version.approver.name if version.approver else "",
     )
 
 
@@ -535,4 +554,13 @@ def binder_pdf():
         title=_("SOP binder"),
         number=department.name,
         printed_on=local_today(),
+        inputs=(
+            department.id,
+            department.name,
+            department.property.name,
+            lang,
+            str(get_locale()),
+            local_today().isoformat(),
+            tuple(_print_inputs(v, lang, stage) for _sop, v, stage in entries),
+        ),
     )
