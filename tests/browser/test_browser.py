@@ -182,3 +182,15 @@ def test_employee_acknowledges_in_chinese_and_the_supervisor_sees_it(live_server
     # The supervisor's table catches up by itself, without a reload.
     expect(row).to_contain_text("Acknowledged", timeout=15000)
     assert supervisor.evaluate("window.__notReloaded") is True
+
+
+def test_printing_a_binder_says_it_is_being_prepared(live_server, new_page, people):
+    page = new_page("terminal")
+    sign_in(page, live_server, "b.sup", factories.PASSWORD)
+    page.goto(f"{live_server}/sops/")
+    note = page.locator("#binder-preparing")
+    assert note.is_hidden()
+    with page.context.expect_page() as opened:
+        page.click(".portal-binder button[type=submit]")
+    expect(note).to_be_visible()
+    opened.value.close()

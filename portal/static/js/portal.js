@@ -113,6 +113,16 @@
     if (timer === null) timer = setInterval(tick, 1000);
   });
 
+  // Documents that take a while (a binder) open in a new tab: say so here while it prepares.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var note = form && form.dataset && form.dataset.preparing &&
+      document.getElementById(form.dataset.preparing);
+    if (!note) return;
+    note.hidden = false;
+    setTimeout(function () { note.hidden = true; }, 12000);
+  });
+
   // Leaving a page for the browser's back/forward cache must not keep it: reload instead.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) window.location.reload();
