@@ -233,11 +233,3 @@ def get_person(person_id: int) -> User | None:
 
 def list_properties() -> list[Property]:
     return list(db.session.scalars(select(Property).order_by(Property.id)))
-
-
-def count_people(property_id: int | None) -> dict[str, int]:
-    query = select(User.active, func.count()).group_by(User.active)
-    if property_id is not None:
-        query = query.where(User.property_id == property_id)
-    counts = dict(db.session.execute(query).all())
-    return {"active": counts.get(True, 0), "inactive": counts.get(False, 0)}

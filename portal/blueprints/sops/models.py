@@ -154,10 +154,6 @@ class SopVersion(db.Model):
     def text(self, field: str) -> str:
         return _pick(self, field)
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status != VersionStatus.DRAFT
-
     def missing_translations(self) -> list[str]:
         """Fields filled in one language only (shown to authors and reviewers)."""
         missing = []
