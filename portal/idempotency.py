@@ -51,3 +51,34 @@ def claim(key: str, user_id: int, result_url: str) -> None:
     """Record the key with the change (same transaction); a concurrent twin fails on commit."""
     db.session.add(IdempotencyKey(key=key, user_id=user_id, result_url=result_url))
     db.session.flush()
+
+
+class Duplicate(Exception):
+    """A concurrent request created the same thing first (a unique index refused this one)."""
+
+
+def create_once(key: str, user_id: int, create) -> str:
+    """Run `create()` (it returns the new object's URL) once per key and person; commit.
+
+    A repeat of the key, before or during this request, gets the first result's URL. A
+    DomainError from `create` propagates after the rollback; a unique-index conflict that is not
+    a repeat of this key becomes Duplicate.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.errors import DomainError
+
+    if (done := previous_result(key, user_id)) is not None:
+        return done  # a double tap: done the first time
+    try:
+        target = create()
+        claim(key, user_id, target)
+        db.session.commit()
+        return target
+    except (DomainError, IntegrityError) as error:
+        db.session.rollback()
+        if (done := previous_result(key, user_id)) is not None:
+            return done  # its twin won the race
+        if isinstance(error, IntegrityError):
+            raise Duplicate from error
+        raise

@@ -1,8 +1,6 @@
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import idempotency, pdf, sessions
 from portal.blueprints.people import bp, services
@@ -24,7 +22,7 @@ from portal.blueprints.people.permissions import (
     roles_assignable_by,
 )
 from portal.blueprints.sops.permissions import can_follow_person
-from portal.errors import DomainError
+from portal.errors import DomainError, form_error, save_errors
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render, render_form
@@ -108,33 +106,28 @@ def create():
     form = NewPersonForm()
     _prepare(form, current_user.property_id)
     if form.validate_on_submit():
-        key = form.idempotency_key.data
-        if (done := idempotency.previous_result(key, current_user.id)) is not None:
-            return redirect_to(done)  # a double tap: the person was added the first time
         property_id = _target_property(form, current_user.property_id)
-        try:
+        added = []
+
+        def add():
             person = services.create_person(
                 _data(form, property_id), pin=form.pin.data, password=form.password.data
             )
-            target = url_for("people.detail", person_id=person.id)
-            idempotency.claim(key, current_user.id, target)
-            db.session.commit()
-        except (DomainError, IntegrityError) as error:
-            # IntegrityError: a concurrent request inserted the same staff number or key first.
-            db.session.rollback()
-            if (done := idempotency.previous_result(key, current_user.id)) is not None:
-                return redirect_to(done)  # its twin won the race
-            if isinstance(error, IntegrityError):
-                error = DomainError(
-                    _(
-                        "Staff number %(no)s is already used at this property.",
-                        no=form.staff_no.data,
-                    ),
-                    "staff_no",
-                )
+            added.append(person)
+            return url_for("people.detail", person_id=person.id)
+
+        try:
+            target = idempotency.create_once(form.idempotency_key.data, current_user.id, add)
+        except DomainError as error:
             error.attach(form)
+        except idempotency.Duplicate:
+            DomainError(
+                _("Staff number %(no)s is already used at this property.", no=form.staff_no.data),
+                "staff_no",
+            ).attach(form)
         else:
-            flash(_("%(name)s was added.", name=person.name), "success")
+            if added:  # not on a repeat of the same press
+                flash(_("%(name)s was added.", name=added[0].name), "success")
             return redirect_to(target)
     if request.method == "POST":
         return render_form("people/form.html", "person_form", form=form, person=None)
@@ -171,16 +164,12 @@ def edit(person_id: int):
             version = int(form.version.data) if form.version.data else None
             services.update_person(person, _data(form, property_id), expected_version=version)
             db.session.commit()
-        except (DomainError, StaleDataError, ValueError) as error:
+        except save_errors() as error:
             db.session.rollback()
-            if not isinstance(error, DomainError):
-                error = DomainError(
-                    _(
-                        "Someone else changed this record while you were editing. "
-                        "Reload and try again."
-                    )
-                )
-            error.attach(form)
+            form_error(
+                error,
+                _("Someone else changed this record while you were editing. Reload and try again."),
+            ).attach(form)
         else:
             flash(_("Changes to %(name)s were saved.", name=person.name), "success")
             return redirect_to(url_for("people.detail", person_id=person.id))

@@ -2,8 +2,6 @@ from flask import abort, flash, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 import portal.blueprints.sops.cards  # noqa: F401 - registers the home-page cards
 from portal import idempotency, pdf, sessions
@@ -30,7 +28,7 @@ from portal.blueprints.sops.permissions import (
     can_view_version,
     can_write_sops,
 )
-from portal.errors import DomainError
+from portal.errors import DomainError, form_error, save_errors
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
@@ -130,10 +128,9 @@ def create():
     form = NewSopForm()
     _prepare(form)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
-        key = form.idempotency_key.data
-        if (done := idempotency.previous_result(key, current_user.id)) is not None:
-            return redirect_to(done)  # a double tap: the draft exists already
-        try:
+        added = []
+
+        def add():
             version = services.create_sop(
                 property_id=current_user.property_id,
                 department_id=form.department_id.data,
@@ -144,21 +141,21 @@ def create():
                 audience_roles=form.audience_roles.data or [],
                 yearly_ack=bool(form.yearly_ack.data),
             )
-            target = url_for("sops.version", version_id=version.id)
-            idempotency.claim(key, current_user.id, target)
-            db.session.commit()
-        except (DomainError, IntegrityError) as error:
-            db.session.rollback()
-            if (done := idempotency.previous_result(key, current_user.id)) is not None:
-                return redirect_to(done)  # its twin won the race
-            if isinstance(error, IntegrityError):
-                error = DomainError(
-                    _("SOP number %(no)s is already used at this property.", no=form.number.data),
-                    "number",
-                )
+            added.append(version)
+            return url_for("sops.version", version_id=version.id)
+
+        try:
+            target = idempotency.create_once(form.idempotency_key.data, current_user.id, add)
+        except DomainError as error:
             error.attach(form)
+        except idempotency.Duplicate:
+            DomainError(
+                _("SOP number %(no)s is already used at this property.", no=form.number.data),
+                "number",
+            ).attach(form)
         else:
-            flash(_("Draft %(no)s saved.", no=version.sop.number), "success")
+            if added:  # not on a repeat of the same press
+                flash(_("Draft %(no)s saved.", no=form.number.data), "success")
             return redirect_to(target)
     if request.method == "POST":
         if "add_step" in request.form:
@@ -196,16 +193,12 @@ def edit(version_id: int):
                 by=current_user,
             )
             db.session.commit()
-        except (DomainError, StaleDataError, ValueError) as error:
+        except save_errors() as error:
             db.session.rollback()
-            if not isinstance(error, DomainError):
-                error = DomainError(
-                    _(
-                        "Someone else changed this draft while you were "
-                        "editing. Reload and try again."
-                    )
-                )
-            error.attach(form)
+            form_error(
+                error,
+                _("Someone else changed this draft while you were editing. Reload and try again."),
+            ).attach(form)
         else:
             flash(_("Draft saved."), "success")
             return redirect_to(url_for("sops.version", version_id=version.id))
