@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -46,8 +48,6 @@ def redirect_to(url: str):
 
 def trigger(response, event: str, detail=None):
     """Add an HX-Trigger event (`<domain>:<past-tense>`) to a response."""
-    import json
-
     existing = response.headers.get("HX-Trigger")
     events = json.loads(existing) if existing else {}
     events[event] = detail if detail is not None else True

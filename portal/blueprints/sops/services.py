@@ -213,6 +213,7 @@ def list_sops(
     department_id: int | None = None,
     mine: bool = False,
     include_unpublished: bool = False,
+    sop_id: int | None = None,
     today: date | None = None,
 ) -> list[SopRow]:
     """SOPs of the viewer's property, with the version in force and the viewer's
@@ -234,6 +235,8 @@ def list_sops(
         query = query.where(current.c.version_id.is_not(None))
     if department_id:
         query = query.where(Sop.department_id == department_id)
+    if sop_id:
+        query = query.where(Sop.id == sop_id)
     if mine:
         query = query.where(_in_audience_clause(viewer))
     if q:
@@ -264,6 +267,12 @@ def list_sops(
         )
         for sop, version, audience, ack in rows
     ]
+
+
+def row_for(sop: Sop, user: User, today: date | None = None) -> SopRow | None:
+    """One SOP as `user` sees it (version in force, acknowledged or not)."""
+    rows = list_sops(user, sop_id=sop.id, today=today)
+    return rows[0] if rows else None
 
 
 def search_sop_ids(q: str):
@@ -663,8 +672,7 @@ def acknowledge(
     current = current_version(sop, today)
     if current is None or current.id != version.id:
         raise DomainError(_("This version is not in force any more. Read the current one."))
-    rows = list_sops(user, today=today)
-    mine = next((r for r in rows if r.sop.id == sop.id), None)
+    mine = row_for(sop, user, today)
     if mine is not None and mine.acknowledged:
         return None
     ack = SopAcknowledgement(

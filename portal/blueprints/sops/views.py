@@ -307,7 +307,7 @@ def _show_version(version, *, action_form=None, status=200):
     sop = version.sop
     stage = services.stage_of(version)
     current = services.current_version(sop)
-    row = next((r for r in services.list_sops(current_user) if r.sop.id == sop.id), None)
+    row = services.row_for(sop, current_user)
     writer = can_manage_sop(current_user, sop)
     forms = {
         "approve": ApproveForm(formdata=None, effective_date=local_today()),
@@ -430,7 +430,7 @@ def person_status(user_id: int):
     if person is None:
         abort(404)
     require(can_follow_person, person)
-    rows = [r for r in services.list_sops(person, mine=True)]
+    rows = services.list_sops(person, mine=True)
     return render(
         "sops/person.html", person=person, rows=rows, done=sum(1 for r in rows if r.acknowledged)
     )
