@@ -120,9 +120,8 @@ def main() -> None:
     os.environ["PORTAL_INSTANCE_PATH"] = tmp
     from flask_migrate import upgrade
 
-    from portal import create_app, pdf
+    from portal import create_app, modules, pdf
     from portal.blueprints.people.demo import DEMO_PASSWORD
-    from portal.demo import SEEDERS, load_seeders
     from portal.extensions import db
 
     app = create_app(
@@ -134,8 +133,7 @@ def main() -> None:
     )
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-        load_seeders()
-        for _name, fn in SEEDERS:
+        for _name, fn in modules.seeders():
             fn()
             db.session.commit()
         from sqlalchemy import select

@@ -10,8 +10,6 @@ from flask_wtf.csrf import generate_csrf
 
 from portal.config import Config, TestingConfig, config_from_env, secret_key_for
 
-BLUEPRINTS = ("auth", "home", "people", "terminals", "audit", "sops")
-
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     app = Flask(
@@ -36,10 +34,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _fix_postgres_url(app)
 
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_request_hooks(app)
+    from portal import cli, errors_views, i18n, modules, templating
 
-    from portal import cli, errors_views, i18n, templating
+    # Every package under portal/blueprints/ declares itself (PORTAL_MODULES may name fewer).
+    modules.init_app(app, app.config.get("PORTAL_MODULES"))
+    _register_request_hooks(app)
 
     i18n.init_app(app)
     templating.init_app(app)
@@ -73,16 +72,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(sessions.user_loader)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # our server-side sessions do this job
-
-
-def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    for name in BLUEPRINTS:
-        importlib.import_module(f"portal.blueprints.{name}.views")  # attaches the routes
-        app.register_blueprint(importlib.import_module(f"portal.blueprints.{name}").bp)
-    # The address people (and tools) type: /login answers like /auth/login.
-    app.add_url_rule("/login", endpoint="auth.login", methods=["GET", "POST"])
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -11,16 +11,49 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import has_request_context, request
-from flask_login import current_user
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.blueprints.audit.models import AuditEvent
-from portal.database import advisory_lock, utcnow
+from portal.database import UTCDateTime, advisory_lock, utcnow
 from portal.extensions import db
 
 GENESIS = "0" * 64
+
+
+class AuditEvent(db.Model):
+    """One row of the append-only trail. Each row carries the hash of the previous one."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_property_occurred", "property_id", "occurred_at"),
+        Index("ix_audit_events_object", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    property_id: Mapped[int | None] = mapped_column(ForeignKey("properties.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str | None] = mapped_column(String(45))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    # The people module maps "users"; the core names it without importing it.
+    actor = relationship("User")
+
+
+# What the core itself writes; each module adds the labels of its own actions.
+CORE_ACTIONS = {
+    "access.refused": _l("Access refused"),
+    "demo.seeded": _l("Demo data loaded"),
+}
 
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
@@ -42,24 +75,21 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _current_actor():
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
-
-
 def record(
     action: str,
     obj=None,
     *,
+    actor,
     summary: str = "",
-    actor=None,
     property_id: int | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
 ) -> AuditEvent:
-    """Append one audit row for `action` on `obj` (a model instance) and flush."""
-    actor = actor if actor is not None else _current_actor()
+    """Append one audit row for `action` on `obj` (a model instance) and flush.
+
+    `actor` is the person who acted, passed by the caller (None only when nobody is known, as
+    for a failed sign-in with an unknown name); the trail never guesses it from the request.
+    """
     if obj is not None:
         if obj.id is None:
             db.session.flush([obj])
@@ -119,3 +149,18 @@ def verify() -> VerifyResult:
                 return VerifyResult(checked, event.id, "row content does not match its hash")
             prev = event.row_hash
     return VerifyResult(checked, None)
+
+
+def action_label(action: str) -> str:
+    """The readable name of an audit action; the raw code when no module names it."""
+    from portal import modules
+
+    label = CORE_ACTIONS.get(action) or modules.audit_actions().get(action)
+    return str(label) if label is not None else action
+
+
+def object_label(object_type: str | None) -> str:
+    from portal import modules
+
+    label = modules.audit_objects().get(object_type or "")
+    return str(label) if label is not None else (object_type or "")

@@ -1,4 +1,5 @@
-"""Command-line tools: `flask seed-demo`, `flask audit verify`, `flask demo-accounts`."""
+"""Core command-line tools: `flask seed-demo` (every module's seeder, in order) and
+`flask audit verify`. Modules bring their own commands through their registration."""
 
 from __future__ import annotations
 
@@ -13,25 +14,14 @@ def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load each module's demo data once (idempotent)."""
+        from portal import modules
         from portal.database import write_intent
-        from portal.demo import SEEDERS, load_seeders
 
-        load_seeders()
-        for name, fn in SEEDERS:
+        for name, fn in modules.seeders():
             with write_intent():
                 loaded = fn()
                 db.session.commit()
             click.echo(f"demo data {name}: {'loaded' if loaded else 'already there'}")
-
-    @app.cli.command("demo-accounts")
-    def demo_accounts():
-        """Print the demo accounts."""
-        from portal.blueprints.people.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_PIN
-
-        click.echo("Demo accounts (http://127.0.0.1:5000):")
-        for username, role, prop, *_rest in ACCOUNTS:
-            click.echo(f"  {username:<15} password {DEMO_PASSWORD}   ({role.value}, {prop})")
-        click.echo(f"  E1001 .. E1054  PIN {DEMO_PIN}   (employees; E1039+ at the spa)")
 
     audit_cli = AppGroup("audit", help="The audit trail.")
 

@@ -78,6 +78,9 @@ class Config:
     PDF_TIMEOUT = _env_int("PORTAL_PDF_TIMEOUT", 60)
     PDF_WORKERS = _env_int("PORTAL_PDF_WORKERS", 1)
 
+    # Domain modules to load: None loads every package under portal/blueprints/.
+    PORTAL_MODULES: tuple[str, ...] | None = None
+
     PER_PAGE = 25
     MAX_PER_PAGE = 100
 

@@ -125,3 +125,15 @@ def run_with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
                 raise
             time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains(column, text_: str):
+    """SQL: `column` contains `text_` as typed, case-insensitive on both engines.
+
+    % and _ are matched literally (escaped), so a search for "50%" finds "50%" only.
+    """
+    escaped = text_.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape=LIKE_ESCAPE)

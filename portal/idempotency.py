@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
-from portal.blueprints.auth.models import IdempotencyKey
+from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.forms import PortalForm
+
+
+class IdempotencyKey(db.Model):
+    """A button press that creates or moves something, remembered so a retry applies once."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    result_url: Mapped[str | None] = mapped_column(String(500))
+
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 

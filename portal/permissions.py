@@ -1,11 +1,15 @@
-"""Scope helpers shared by the domains' can_* predicates.
+"""Scope rules shared by every module's can_* predicates and queries, written once.
 
-Scope is property, then department, then person. A group admin sees every property.
+Scope is property, then department, then person. A group admin sees every property. The same
+rule exists in two forms that must agree: `in_property()` for one loaded object and
+`property_clause()` for the SQL that lists and counts.
 """
 
 from __future__ import annotations
 
-from portal.blueprints.people.models import Role
+from sqlalchemy import true
+
+from portal.roles import Role
 
 
 def signed_in(user, obj=None) -> bool:
@@ -16,11 +20,22 @@ def has_role(user, *roles: Role) -> bool:
     return signed_in(user) and user.role in roles
 
 
+def sees_every_property(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
 def in_property(user, property_id: int | None) -> bool:
     """The user may see records of this property."""
     if not signed_in(user):
         return False
-    return user.role == Role.ADMIN or (property_id is not None and user.property_id == property_id)
+    return sees_every_property(user) or (
+        property_id is not None and user.property_id == property_id
+    )
+
+
+def property_clause(user, column):
+    """SQL: rows of `column` (a property_id column) that the user may see."""
+    return true() if sees_every_property(user) else column == user.property_id
 
 
 def supervises_department(user, department_id: int | None) -> bool:

@@ -80,6 +80,7 @@ def _audit_refusal(check: str, obj) -> None:
         audit.record(
             "access.refused",
             obj,
+            actor=current_user if current_user.is_authenticated else None,
             summary=f"{request.method} {request.path} check={check}"[:500],
         )
         db.session.commit()

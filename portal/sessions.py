@@ -13,19 +13,67 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import ForeignKey, String, func, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import audit
-from portal.blueprints.auth.models import Terminal, UserSession
-from portal.database import utcnow, write_intent
+from portal.database import UTCDateTime, utcnow, write_intent
 from portal.extensions import db
 
 PASSIVE_ATTR = "portal_passive"
+
+
+# The people module maps "users" and "properties"; the core names them without importing it.
+class Terminal(db.Model):
+    """A device enrolled by an admin as a shared staff-room terminal."""
+
+    __tablename__ = "terminals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    location: Mapped[str] = mapped_column(String(120), default="")
+    default_locale: Mapped[str | None] = mapped_column(String(10))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    property = relationship("Property")
+    enrolled_by = relationship("User")
+
+
+class UserSession(db.Model):
+    """One sign-in. The cookie carries only a random token; its hash is looked up here."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the person last proved who they are (sign-in, or the password asked again).
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    idle_timeout: Mapped[int]  # seconds
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())  # absolute lifetime
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    user = relationship("User")
+    terminal: Mapped[Terminal | None] = relationship()
+
+    @property
+    def on_terminal(self) -> bool:
+        return self.terminal_id is not None
 
 
 def _hash(token: str) -> str:
@@ -220,6 +268,26 @@ def passive(view):
     """Mark a view whose requests (background polls) do not count as activity."""
     setattr(view, PASSIVE_ATTR, True)
     return view
+
+
+def previous_sign_in(user) -> datetime | None:
+    """When this person signed in before the current sign-in (None: this is the first)."""
+    return db.session.scalar(
+        select(UserSession.created_at)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.created_at.desc())
+        .offset(1)
+        .limit(1)
+    )
+
+
+def active_terminal_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Terminal).where(Terminal.active.is_(True))
+        )
+        or 0
+    )
 
 
 def user_loader(user_id: str):

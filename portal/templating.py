@@ -1,40 +1,34 @@
-"""Template globals: permission predicates (defined once, used by views and templates), nav."""
+"""Template globals: the navigation the modules declare, session timing, audit labels."""
 
 from __future__ import annotations
 
 from flask import g, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import sessions
-from portal.blueprints.audit.labels import action_label, object_label
-from portal.blueprints.audit.permissions import can_view_audit
-from portal.blueprints.people.permissions import can_list_people
-from portal.blueprints.sops.permissions import can_list_sops
-from portal.blueprints.terminals.permissions import can_manage_terminals
+from portal import modules, sessions
+from portal.audit import action_label, object_label
 from portal.pdf import page_counter_css
-
-# (endpoint, label, icon, predicate): later modules append their entries.
-NAV = [
-    ("home.index", _l("Home"), "house", None),
-    ("people.index", _l("People"), "people", can_list_people),
-    ("sops.index", _l("SOP library"), "book", can_list_sops),
-    ("audit.index", _l("Audit trail"), "journal-check", can_view_audit),
-    ("terminals.index", _l("Terminals"), "display", can_manage_terminals),
-]
 
 
 def nav_items():
     if not current_user.is_authenticated:
         return []
     items = []
-    for endpoint, label, icon, predicate in NAV:
-        if predicate is None or predicate(current_user):
+    for entry in modules.nav_entries():
+        if entry.visible is None or entry.visible(current_user):
+            endpoint = entry.endpoint
             active = request.endpoint is not None and (
                 request.endpoint == endpoint
                 or request.endpoint.split(".")[0] == endpoint.split(".")[0] != "home"
             )
-            items.append({"url": url_for(endpoint), "label": label, "icon": icon, "active": active})
+            items.append(
+                {
+                    "url": url_for(endpoint),
+                    "label": entry.label,
+                    "icon": entry.icon,
+                    "active": active,
+                }
+            )
     return items
 
 

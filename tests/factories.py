@@ -8,9 +8,9 @@ from functools import cache
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.blueprints.auth.models import Terminal
 from portal.blueprints.people.models import Department, Grade, Property, Role, User
 from portal.extensions import db
+from portal.sessions import Terminal
 
 PIN = "135790"
 PASSWORD = "correct-horse-2026"

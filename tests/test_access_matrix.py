@@ -7,7 +7,7 @@ without calling require() fails closed, so no route can forget its check.
 import pytest
 from sqlalchemy import select
 
-from portal.blueprints.audit.models import AuditEvent
+from portal.audit import AuditEvent
 from tests import factories
 
 ROLES = ["employee", "supervisor", "hr", "manager", "admin"]

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.blueprints.audit.models import AuditEvent
+from portal.audit import AuditEvent
 from portal.blueprints.people.models import User
 from portal.database import write_intent
 from portal.extensions import db as _db
@@ -67,7 +67,7 @@ def test_the_audit_chain_stays_whole_under_concurrent_writers(app, committed_db)
         with app.app_context():
             for n in range(5):
                 with write_intent():
-                    audit.record("test.concurrent", summary=f"worker {i} row {n}")
+                    audit.record("test.concurrent", actor=None, summary=f"worker {i} row {n}")
                     _db.session.commit()
             _db.session.remove()
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from portal.blueprints.audit.models import AuditEvent
-from portal.blueprints.auth.models import UserSession
+from portal.audit import AuditEvent
 from portal.database import utcnow
+from portal.sessions import UserSession
 from tests import factories
 from tests.conftest import text_of
 

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from portal.blueprints.audit.models import AuditEvent
-from portal.blueprints.auth.models import UserSession
+from portal.audit import AuditEvent
 from portal.blueprints.people.models import User
 from portal.database import utcnow
+from portal.sessions import UserSession
 from tests import factories
 from tests.conftest import text_of
 

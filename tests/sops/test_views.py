@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from portal.blueprints.audit.models import AuditEvent
+from portal.audit import AuditEvent
 from portal.blueprints.sops import services
 from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
 from portal.i18n import local_today

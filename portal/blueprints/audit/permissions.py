@@ -1,5 +1,5 @@
-from portal.blueprints.people.models import Role
 from portal.permissions import has_role
+from portal.roles import Role
 
 
 def can_view_audit(user, obj=None) -> bool:

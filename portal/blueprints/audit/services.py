@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.blueprints.audit.models import AuditEvent
-from portal.blueprints.people.models import Role, User
+from portal import audit
+from portal.audit import AuditEvent
+from portal.blueprints.people import services as people
+from portal.database import utcnow
+from portal.extensions import db
+from portal.permissions import property_clause
+
+FAILED_SIGN_INS = ("auth.sign_in_failed", "auth.locked")
 
 
 def local_day_start(day: date, tz: str) -> datetime:
@@ -17,7 +24,7 @@ def local_day_start(day: date, tz: str) -> datetime:
 
 
 def events_query(
-    viewer: User,
+    viewer,
     *,
     tz: str,
     person: str | None = None,
@@ -26,19 +33,13 @@ def events_query(
     date_from: date | None = None,
     date_to: date | None = None,
 ):
-    query = select(AuditEvent).options(selectinload(AuditEvent.actor))
-    if viewer.role != Role.ADMIN:
-        query = query.where(AuditEvent.property_id == viewer.property_id)
+    query = (
+        select(AuditEvent)
+        .options(selectinload(AuditEvent.actor))
+        .where(property_clause(viewer, AuditEvent.property_id))
+    )
     if person:
-        like = f"%{person.replace('%', '').replace('_', '')}%"
-        actors = select(User.id).where(
-            or_(
-                User.staff_no.ilike(like),
-                User.name_en.ilike(like),
-                User.name_zh.like(like),
-                User.username.ilike(like),
-            )
-        )
+        actors = people.matching_ids(person)
         query = query.where(
             or_(
                 AuditEvent.actor_id.in_(actors),
@@ -56,3 +57,28 @@ def events_query(
             AuditEvent.occurred_at < local_day_start(date_to + timedelta(days=1), tz)
         )
     return query.order_by(AuditEvent.id.desc())
+
+
+@dataclass
+class DayCounts:
+    total: int
+    failed_sign_ins: int
+    refused: int
+
+
+def last_day_counts(viewer) -> DayCounts:
+    """What the trail recorded in the last 24 hours at the viewer's properties (one query)."""
+    since = utcnow() - timedelta(hours=24)
+    total, failed, refused = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((AuditEvent.action.in_(FAILED_SIGN_INS), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((AuditEvent.action == "access.refused", 1), else_=0)), 0),
+        ).where(property_clause(viewer, AuditEvent.property_id), AuditEvent.occurred_at >= since)
+    ).one()
+    return DayCounts(total or 0, failed or 0, refused or 0)
+
+
+def record_export(*, by, filters: str) -> None:
+    """A download of the trail is itself written to the trail, with the filters used."""
+    audit.record("audit.exported", actor=by, summary=filters[:400])

@@ -4,10 +4,9 @@ import io
 from flask import Response, current_app, request
 from flask_login import current_user
 
-from portal import audit
+from portal.audit import AuditEvent
 from portal.blueprints.audit import bp, services
 from portal.blueprints.audit.forms import AuditFilterForm
-from portal.blueprints.audit.models import AuditEvent
 from portal.blueprints.audit.permissions import can_view_audit
 from portal.database import utcnow
 from portal.extensions import db
@@ -47,7 +46,7 @@ def export_csv():
     query, ok = _query(form)
     if not ok:
         return render("audit/index.html", status=422, form=form, page=paginate(query))
-    audit.record("audit.exported", summary=request.query_string.decode()[:400])
+    services.record_export(by=current_user, filters=request.query_string.decode())
     db.session.commit()
     buffer = io.StringIO()
     writer = csv.writer(buffer)

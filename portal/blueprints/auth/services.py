@@ -11,10 +11,11 @@ from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
-from portal.blueprints.auth.models import Terminal
-from portal.blueprints.people.models import Role, User
+from portal.blueprints.people.models import User
 from portal.database import utcnow
 from portal.extensions import db
+from portal.roles import Role
+from portal.sessions import Terminal
 
 _SAFE_IDENTIFIER = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 _DUMMY_HASH = generate_password_hash("not-a-real-secret")
@@ -52,7 +53,9 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
     if not candidates:
         check_password_hash(_DUMMY_HASH, secret)  # same work as a real check
         shown = identifier if _SAFE_IDENTIFIER.match(identifier) else "(not shown)"
-        audit.record("auth.sign_in_failed", summary=f"identifier={shown} reason=unknown")
+        audit.record(
+            "auth.sign_in_failed", actor=None, summary=f"identifier={shown} reason=unknown"
+        )
         return SignInResult(None)
     open_accounts = [u for u in candidates if not u.is_locked(now)]
     matches = [u for u in open_accounts if _secret_matches(u, secret)]
@@ -92,7 +95,8 @@ def register_failure(user: User) -> bool:
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
     )
     db.session.refresh(user)
-    audit.record("auth.sign_in_failed", user, summary=f"failures={user.failed_logins}")
+    # Whoever typed the wrong secret is not known: the account is the object, not the actor.
+    audit.record("auth.sign_in_failed", user, actor=None, summary=f"failures={user.failed_logins}")
     if user.failed_logins >= cfg["LOCKOUT_THRESHOLD"]:
         db.session.execute(
             update(User)
@@ -103,7 +107,9 @@ def register_failure(user: User) -> bool:
             )
         )
         db.session.refresh(user)
-        audit.record("auth.locked", user, summary=f"locked for {cfg['LOCKOUT_MINUTES']} minutes")
+        audit.record(
+            "auth.locked", user, actor=None, summary=f"locked for {cfg['LOCKOUT_MINUTES']} minutes"
+        )
         return True
     return False
 
@@ -112,5 +118,5 @@ def set_language(user: User, locale: str) -> User:
     before = user.locale
     db.session.execute(update(User).where(User.id == user.id).values(locale=locale))
     db.session.refresh(user)
-    audit.record("user.language_changed", user, summary=f"locale: {before} -> {locale}")
+    audit.record("user.language_changed", user, actor=user, summary=f"locale: {before} -> {locale}")
     return user

@@ -1,3 +1,36 @@
+"""Properties, departments and people; the people query API every other module uses."""
+
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal.modules import Card, Module, NavEntry
+from portal.roles import EVERY_ROLE, Role
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+def module() -> Module:
+    from portal.blueprints.people import cards, demo, views  # noqa: F401 - attaches the routes
+    from portal.blueprints.people.permissions import can_list_people
+
+    return Module(
+        name="people",
+        blueprint=bp,
+        nav=[NavEntry("people.index", _l("People"), "people", can_list_people, 10)],
+        audit_actions={
+            "person.created": _l("Person added"),
+            "person.updated": _l("Person changed"),
+            "person.deactivated": _l("Person deactivated"),
+            "person.reactivated": _l("Person reactivated"),
+            "person.pin_reset": _l("PIN reset"),
+            "person.password_reset": _l("Password reset"),
+        },
+        audit_objects={"users": _l("Person")},
+        seeder=demo.seed_people,
+        cards=[
+            Card(cards.my_details, EVERY_ROLE, order=0),
+            Card(cards.people_counts, frozenset({Role.HR, Role.ADMIN, Role.MANAGER}), order=70),
+            Card(cards.my_team, frozenset({Role.SUPERVISOR, Role.MANAGER}), order=20),
+        ],
+        cli=[demo.demo_accounts],
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import click
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from portal import audit
 from portal.blueprints.people.models import Department, Grade, Property, PropertyKind, Role, User
-from portal.demo import seeder
 from portal.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -105,7 +105,6 @@ def _names(i: int) -> tuple[str, str]:
     return f"{surname[1]} {given[1]}", f"{surname[0]}{given[0]}"
 
 
-@seeder("people")
 def seed_people() -> bool:
     if db.session.scalar(select(Property.id).where(Property.code == "HTL")):
         return False
@@ -170,5 +169,20 @@ def seed_people() -> bool:
         )
     db.session.add_all(people)
     db.session.flush()
-    audit.record("demo.seeded", summary=f"people={len(people)} properties={len(properties)}")
+    admin = people[0]  # the group admin sets the group up
+    audit.record(
+        "demo.seeded",
+        actor=admin,
+        property_id=admin.property_id,
+        summary=f"people={len(people)} properties={len(properties)}",
+    )
     return True
+
+
+@click.command("demo-accounts")
+def demo_accounts():
+    """Print the demo accounts."""
+    click.echo("Demo accounts (http://127.0.0.1:5000):")
+    for username, role, prop, *_rest in ACCOUNTS:
+        click.echo(f"  {username:<15} password {DEMO_PASSWORD}   ({role.value}, {prop})")
+    click.echo(f"  E1001 .. E1054  PIN {DEMO_PIN}   (employees; E1039+ at the spa)")

@@ -14,31 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.i18n import localized
-
-
-class Role(enum.StrEnum):
-    EMPLOYEE = "employee"
-    SUPERVISOR = "supervisor"
-    HR = "hr"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-    @property
-    def uses_pin(self) -> bool:
-        return self is Role.EMPLOYEE
-
-
-ROLE_LABELS = {
-    Role.EMPLOYEE: _l("Employee"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.HR: _l("HR"),
-    Role.MANAGER: _l("Manager"),
-    Role.ADMIN: _l("Group admin"),
-}
+from portal.roles import ROLE_LABELS, Role  # noqa: F401 - part of the people API
 
 
 class Grade(enum.StrEnum):

@@ -1,18 +1,34 @@
-"""People operations. Plain functions: no request, no rendering; they audit and flush."""
+"""People operations and the people query API.
+
+Operations are plain functions: no request, no rendering; they take the acting person (`by`),
+audit and flush. The queries below are how every other module asks about people (who is in
+my scope, which departments a person belongs to, who supervises a department): other modules
+call these, never the people tables.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import audit, sessions
-from portal.blueprints.people.models import Department, Property, Role, User
+from portal.blueprints.people.models import (
+    Department,
+    Property,
+    Role,
+    User,
+    departments_for,
+    supervised_departments,
+)
+from portal.database import contains, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.permissions import has_role, property_clause
 
 EDITABLE = (
     "name_en",
@@ -97,7 +113,7 @@ def _snapshot(person: User) -> dict:
     return values
 
 
-def create_person(data: PersonData, *, pin: str | None, password: str | None) -> User:
+def create_person(data: PersonData, *, pin: str | None, password: str | None, by: User) -> User:
     _check_unique(data, None)
     _check_department(data)
     person = User(
@@ -116,12 +132,15 @@ def create_person(data: PersonData, *, pin: str | None, password: str | None) ->
     audit.record(
         "person.created",
         person,
+        actor=by,
         summary=f"staff_no={person.staff_no} role={person.role} grade={person.grade}",
     )
     return person
 
 
-def update_person(person: User, data: PersonData, *, expected_version: int | None) -> User:
+def update_person(
+    person: User, data: PersonData, *, expected_version: int | None, by: User
+) -> User:
     if expected_version is not None and expected_version != person.version:
         raise DomainError(
             _("Someone else changed this record while you were editing. Reload and try again.")
@@ -140,34 +159,34 @@ def update_person(person: User, data: PersonData, *, expected_version: int | Non
     person.supervises = _supervised(data)
     db.session.flush()
     summary = audit.describe_changes(before, _snapshot(person))
-    audit.record("person.updated", person, summary=summary or "no change")
+    audit.record("person.updated", person, actor=by, summary=summary or "no change")
     return person
 
 
-def deactivate_person(person: User, actor: User) -> User:
-    if person.id == actor.id:
+def deactivate_person(person: User, *, by: User) -> User:
+    if person.id == by.id:
         raise DomainError(_("You cannot deactivate your own account."))
     if not person.active:
         return person
     person.active = False
     ended = sessions.end_all_sessions(person, "deactivated")
     db.session.flush()
-    audit.record("person.deactivated", person, summary=f"sessions ended={ended}")
+    audit.record("person.deactivated", person, actor=by, summary=f"sessions ended={ended}")
     return person
 
 
-def reactivate_person(person: User) -> User:
+def reactivate_person(person: User, *, by: User) -> User:
     if person.active:
         return person
     person.active = True
     person.failed_logins = 0
     person.locked_until = None
     db.session.flush()
-    audit.record("person.reactivated", person)
+    audit.record("person.reactivated", person, actor=by)
     return person
 
 
-def reset_secret(person: User, secret: str) -> User:
+def reset_secret(person: User, secret: str, *, by: User) -> User:
     """Set a new PIN (employees) or password (others); every open sign-in of theirs ends."""
     kind = "pin" if Role(person.role).uses_pin else "password"
     if kind == "pin":
@@ -178,7 +197,7 @@ def reset_secret(person: User, secret: str) -> User:
     person.locked_until = None
     ended = sessions.end_all_sessions(person, "reset")
     db.session.flush()
-    audit.record(f"person.{kind}_reset", person, summary=f"sessions ended={ended}")
+    audit.record(f"person.{kind}_reset", person, actor=by, summary=f"sessions ended={ended}")
     return person
 
 
@@ -204,9 +223,8 @@ def people_query(
         .outerjoin(Department, User.department_id == Department.id)
         .options(selectinload(User.department), selectinload(User.property))
     )
-    if viewer.role != Role.ADMIN:
-        query = query.where(User.property_id == viewer.property_id)
-    elif property_id:
+    query = query.where(property_clause(viewer, User.property_id))
+    if property_id:
         query = query.where(User.property_id == property_id)
     if department_id:
         query = query.where(User.department_id == department_id)
@@ -215,16 +233,18 @@ def people_query(
     elif status == "inactive":
         query = query.where(User.active.is_(False))
     if q:
-        like = f"%{q.replace('%', '').replace('_', '')}%"
-        query = query.where(
-            or_(
-                User.name_en.ilike(like),
-                User.name_zh.like(like),
-                User.staff_no.ilike(like),
-                User.username.ilike(like),
-            )
-        )
+        query = query.where(_matches(q))
     return query.order_by(*SORTS.get(sort, SORTS["staff_no"]), User.id)
+
+
+def _matches(q: str):
+    """SQL: the person's name (either language), staff number or user name contains q."""
+    return or_(
+        contains(User.name_en, q),
+        contains(User.name_zh, q),
+        contains(User.staff_no, q),
+        contains(User.username, q),
+    )
 
 
 def get_person(person_id: int) -> User | None:
@@ -233,3 +253,126 @@ def get_person(person_id: int) -> User | None:
 
 def list_properties() -> list[Property]:
     return list(db.session.scalars(select(Property).order_by(Property.id)))
+
+
+# --- the people query API (for every module) ------------------------------------------------
+def matching_ids(q: str) -> Select:
+    """SQL: ids of the people whose name, staff number or user name contains q."""
+    return select(User.id).where(_matches(q))
+
+
+def scope_clause(actor: User):
+    """SQL: the people `actor` may act on as a person's superior.
+
+    HR, managers and group admins: everyone at their property (every property for a group
+    admin). Supervisors: the people of the departments they supervise. Employees: nobody else.
+    """
+    if has_role(actor, Role.HR, Role.MANAGER, Role.ADMIN):
+        return property_clause(actor, User.property_id)
+    if has_role(actor, Role.SUPERVISOR):
+        supervised = [d.id for d in actor.supervises]
+        return and_(User.property_id == actor.property_id, User.department_id.in_(supervised))
+    return User.id == actor.id
+
+
+def in_scope(actor: User, person: User) -> bool:
+    """Whether `actor` may act on `person` (the same rule as scope_clause, for one person)."""
+    if has_role(actor, Role.HR, Role.MANAGER, Role.ADMIN):
+        return actor.role == Role.ADMIN or person.property_id == actor.property_id
+    if has_role(actor, Role.SUPERVISOR):
+        return person.property_id == actor.property_id and any(
+            d.id == person.department_id for d in actor.supervises
+        )
+    return actor is not None and person.id == actor.id
+
+
+def people_in_scope(
+    actor: User,
+    *,
+    department_ids: Iterable[int] | None = None,
+    roles: Iterable[str] | None = None,
+    active: bool | None = True,
+) -> Select:
+    """SQL select of the people `actor` may act on, narrowed by department and role.
+
+    Other modules compose it into their own queries (counts, lists) or run it as it is.
+    """
+    query = select(User).where(scope_clause(actor))
+    if department_ids is not None:
+        query = query.where(User.department_id.in_(list(department_ids)))
+    if roles is not None:
+        query = query.where(User.role.in_(list(roles)))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query.order_by(User.department_id, User.staff_no)
+
+
+def departments_of(person: User) -> list[Department]:
+    """The department a person works in and the ones they supervise, in display order."""
+    departments = ([person.department] if person.department else []) + list(person.supervises)
+    unique = {d.id: d for d in departments}
+    return sorted(unique.values(), key=lambda d: d.position)
+
+
+def supervisors_of(department_id: int) -> list[User]:
+    """The active supervisors of a department."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(supervised_departments, supervised_departments.c.user_id == User.id)
+            .where(
+                supervised_departments.c.department_id == department_id,
+                User.active.is_(True),
+                User.role == Role.SUPERVISOR,
+            )
+            .order_by(User.staff_no)
+        )
+    )
+
+
+def get_department(department_id: int) -> Department | None:
+    return db.session.get(Department, department_id)
+
+
+def property_departments(property_id: int) -> list[Department]:
+    return departments_for(property_id)
+
+
+@dataclass
+class HeadCounts:
+    active: int
+    inactive: int
+    locked: int
+
+
+def head_counts(viewer: User) -> HeadCounts:
+    """People at the viewer's properties: active, deactivated, locked out now (one query)."""
+    active, inactive, locked = db.session.execute(
+        select(
+            func.count().filter(User.active.is_(True)),
+            func.count().filter(User.active.is_(False)),
+            func.count().filter(User.locked_until > utcnow()),
+        ).where(property_clause(viewer, User.property_id))
+    ).one()
+    return HeadCounts(active or 0, inactive or 0, locked or 0)
+
+
+def team_sizes(user: User) -> list[tuple[Department, int]]:
+    """Active people per department: the supervised ones, or every one of a manager's property."""
+    if user.role == Role.SUPERVISOR:
+        department_ids = [d.id for d in user.supervises]
+        if not department_ids:
+            return []
+        where = Department.id.in_(department_ids)
+    else:
+        where = Department.property_id == user.property_id
+    return [
+        (department, count)
+        for department, count in db.session.execute(
+            select(Department, func.count(User.id))
+            .outerjoin(User, (User.department_id == Department.id) & User.active.is_(True))
+            .where(where)
+            .group_by(Department.id)
+            .order_by(Department.position)
+        ).all()
+    ]

@@ -2,7 +2,7 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import idempotency, pdf, sessions
+from portal import idempotency, modules, pdf, sessions
 from portal.blueprints.people import bp, services
 from portal.blueprints.people.forms import (
     NewPersonForm,
@@ -21,7 +21,6 @@ from portal.blueprints.people.permissions import (
     can_view_person,
     roles_assignable_by,
 )
-from portal.blueprints.sops.permissions import can_follow_person
 from portal.errors import DomainError, form_error, save_errors
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -111,7 +110,10 @@ def create():
 
         def add():
             person = services.create_person(
-                _data(form, property_id), pin=form.pin.data, password=form.password.data
+                _data(form, property_id),
+                pin=form.pin.data,
+                password=form.password.data,
+                by=current_user,
             )
             added.append(person)
             return url_for("people.detail", person_id=person.id)
@@ -144,7 +146,7 @@ def detail(person_id: int):
         can_edit=can_edit_person(current_user, person),
         can_reset=can_reset_secret(current_user, person),
         can_print=can_print_staff_record(current_user, person),
-        can_follow_sops=can_follow_person(current_user, person),
+        links=modules.person_links(current_user, person),
     )
 
 
@@ -162,7 +164,9 @@ def edit(person_id: int):
         property_id = _target_property(form, person.property_id)
         try:
             version = int(form.version.data) if form.version.data else None
-            services.update_person(person, _data(form, property_id), expected_version=version)
+            services.update_person(
+                person, _data(form, property_id), expected_version=version, by=current_user
+            )
             db.session.commit()
         except save_errors() as error:
             db.session.rollback()
@@ -186,10 +190,10 @@ def _set_active(person_id: int, active: bool):
         abort(400)
     try:
         if active:
-            services.reactivate_person(person)
+            services.reactivate_person(person, by=current_user)
             message = _("%(name)s can sign in again.", name=person.name)
         else:
-            services.deactivate_person(person, current_user)
+            services.deactivate_person(person, by=current_user)
             message = _("%(name)s was deactivated and signed out everywhere.", name=person.name)
     except DomainError as error:
         db.session.rollback()
@@ -219,7 +223,7 @@ def reset_secret(person_id: int):
     uses_pin = Role(person.role).uses_pin
     form = ResetPinForm() if uses_pin else ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_secret(person, form.secret.data)
+        services.reset_secret(person, form.secret.data, by=current_user)
         db.session.commit()
         flash(
             _("A new PIN is set for %(name)s.", name=person.name)

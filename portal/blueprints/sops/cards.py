@@ -1,14 +1,15 @@
-"""The SOP library's 'what needs me today' cards on the home page."""
+"""What the SOP library adds to pages it does not own: home-page cards, a person's link."""
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from portal.blueprints.home.services import card
-from portal.blueprints.people.models import Role, User
+from portal.blueprints.people.models import User
 from portal.blueprints.sops import services
+from portal.blueprints.sops.permissions import can_follow_person
+from portal.modules import Link
+from portal.roles import Role
 
 
-@card(*Role)
 def sops_to_read(user: User):
     pending = services.pending_for(user)
     if not pending and user.role != Role.EMPLOYEE:
@@ -34,7 +35,6 @@ def sops_to_read(user: User):
     }
 
 
-@card(Role.MANAGER, Role.ADMIN, Role.HR)
 def sops_needing_me(user: User):
     awaiting = services.awaiting_approval(user) if user.role != Role.HR else []
     overdue = services.overdue_reviews(user.property_id)
@@ -63,7 +63,6 @@ def sops_needing_me(user: User):
     }
 
 
-@card(Role.SUPERVISOR)
 def sop_coverage(user: User):
     rows = services.department_coverage(user.property_id, [d.id for d in user.supervises])
     if not rows:
@@ -81,3 +80,10 @@ def sop_coverage(user: User):
             for r in rows
         ],
     }
+
+
+def reading_record_link(viewer, person) -> Link | None:
+    """On a person's page: their SOP reading record, for those who follow it up."""
+    if not can_follow_person(viewer, person):
+        return None
+    return Link(url_for("sops.person_status", user_id=person.id), _("SOPs read"), "book")

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.blueprints.people.models import Department, Property, Role, User
+from portal.blueprints.people.models import Department, Property, User
 from portal.blueprints.sops import services
 from portal.blueprints.sops.demo_content import DEMO_SOPS
 from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
 from portal.database import utcnow
-from portal.demo import seeder
 from portal.extensions import db
 from portal.i18n import local_today
+from portal.roles import Role
 
 SPA_NUMBERS = {"FO-003", "HK-005", "SEC-001"}
 
@@ -48,7 +48,6 @@ def _approve_back_dated(version: SopVersion, approver: User, effective, review) 
     db.session.flush()
 
 
-@seeder("sops")
 def seed_sops() -> bool:
     if db.session.scalar(select(Sop.id).limit(1)):
         return False

@@ -1,8 +1,8 @@
 """Who may read, write, approve and follow up SOPs."""
 
-from portal.blueprints.people.models import Role
 from portal.blueprints.sops.models import Sop, SopVersion, VersionStatus
 from portal.permissions import has_role, in_property, signed_in, supervises_department
+from portal.roles import Role
 
 WRITERS = (Role.MANAGER, Role.HR, Role.ADMIN)
 APPROVERS = (Role.MANAGER, Role.ADMIN)

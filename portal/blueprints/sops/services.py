@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
-from portal.blueprints.people.models import Department, Role, User
+from portal.blueprints.people.models import Department, User
 from portal.blueprints.sops.models import (
     Sop,
     SopAcknowledgement,
@@ -26,6 +26,7 @@ from portal.database import utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import local_today
+from portal.roles import Role
 
 TEXT_FIELDS = (
     "title_en",
@@ -492,7 +493,7 @@ def create_sop(
     db.session.add(version)
     _write_content(version, data)
     db.session.flush()
-    audit.record("sop.created", sop, summary=f"{number} version 1.0 drafted")
+    audit.record("sop.created", sop, actor=author, summary=f"{number} version 1.0 drafted")
     return version
 
 
@@ -525,6 +526,7 @@ def update_draft(
     audit.record(
         "sop.draft_saved",
         version.sop,
+        actor=by,
         summary=f"{version.sop.number} {version.number}: {len(data.steps)} steps",
     )
     return version
@@ -541,6 +543,7 @@ def submit_for_review(version: SopVersion, *, by: User) -> SopVersion:
     audit.record(
         "sop.submitted",
         version.sop,
+        actor=by,
         summary=f"{version.sop.number} {version.number} sent for review",
     )
     return version
@@ -555,6 +558,7 @@ def return_to_draft(version: SopVersion, *, by: User, reason: str) -> SopVersion
     audit.record(
         "sop.returned",
         version.sop,
+        actor=by,
         summary=f"{version.sop.number} {version.number}: {reason[:300]}",
     )
     return version
@@ -605,6 +609,7 @@ def approve(
     audit.record(
         "sop.approved",
         version.sop,
+        actor=approver,
         summary=(
             f"{version.sop.number} {version.number} effective {effective_date.isoformat()}"
             f" review {review_date.isoformat()}" + (" minor edit" if version.minor_edit else "")
@@ -651,6 +656,7 @@ def new_version(sop: Sop, *, by: User, major: bool) -> SopVersion:
     audit.record(
         "sop.version_started",
         sop,
+        actor=by,
         summary=f"{sop.number} {draft.number} drafted from {base.number}",
     )
     return draft
@@ -661,7 +667,9 @@ def retire_sop(sop: Sop, *, by: User, on: date) -> Sop:
         raise DomainError(_("This SOP is already retired."))
     sop.retired_on = on
     db.session.flush()
-    audit.record("sop.retired", sop, summary=f"{sop.number} retired from {on.isoformat()}")
+    audit.record(
+        "sop.retired", sop, actor=by, summary=f"{sop.number} retired from {on.isoformat()}"
+    )
     return sop
 
 
@@ -694,7 +702,9 @@ def remind(sop: Sop, person: User, *, by: User) -> SopReminder:
     reminder = SopReminder(sop_id=sop.id, user_id=person.id, reminded_by_id=by.id)
     db.session.add(reminder)
     db.session.flush()
-    audit.record("sop.reminded", sop, summary=f"{sop.number} reminder to {person.staff_no}")
+    audit.record(
+        "sop.reminded", sop, actor=by, summary=f"{sop.number} reminder to {person.staff_no}"
+    )
     return reminder
 
 
@@ -873,6 +883,7 @@ def update_audience(
         audit.record(
             "sop.audience_changed",
             sop,
+            actor=by,
             summary=f"{sop.number}: departments {sorted(set(after[0]))} roles "
             f"{sorted(set(after[1]))} yearly={yearly_ack}",
         )

@@ -3,9 +3,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import portal.blueprints.sops.cards  # noqa: F401 - registers the home-page cards
 from portal import idempotency, pdf, sessions
-from portal.blueprints.people.models import Department, Role, User, departments_for
+from portal.blueprints.people.models import Department, User, departments_for
 from portal.blueprints.sops import bp, services
 from portal.blueprints.sops.forms import (
     ApproveForm,
@@ -33,6 +32,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
+from portal.roles import Role
 from portal.security import require
 
 PRINT_LANGUAGES = {"en", "zh", "both"}

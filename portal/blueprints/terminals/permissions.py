@@ -1,5 +1,5 @@
-from portal.blueprints.people.models import Role
 from portal.permissions import has_role, in_property
+from portal.roles import Role
 
 
 def can_manage_terminals(user, obj=None) -> bool:

@@ -4,9 +4,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import audit, sessions
-from portal.blueprints.auth.models import Terminal
 from portal.blueprints.people.models import User
 from portal.extensions import db
+from portal.sessions import Terminal
 
 
 def enrol_terminal(
@@ -24,15 +24,17 @@ def enrol_terminal(
     )
     db.session.add(terminal)
     db.session.flush()
-    audit.record("terminal.enrolled", terminal, summary=f"name={name} location={location}")
+    audit.record(
+        "terminal.enrolled", terminal, actor=by, summary=f"name={name} location={location}"
+    )
     return terminal, key
 
 
-def revoke_terminal(terminal: Terminal) -> Terminal:
+def revoke_terminal(terminal: Terminal, *, by: User) -> Terminal:
     if terminal.active:
         terminal.active = False
         db.session.flush()
-        audit.record("terminal.revoked", terminal, summary=f"name={terminal.name}")
+        audit.record("terminal.revoked", terminal, actor=by, summary=f"name={terminal.name}")
     return terminal
 
 

@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import sessions
-from portal.blueprints.auth.models import Terminal
 from portal.blueprints.people.services import list_properties
 from portal.blueprints.terminals import bp, services
 from portal.blueprints.terminals.forms import TerminalForm
@@ -12,6 +11,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render, render_form
 from portal.security import require
+from portal.sessions import Terminal
 
 
 def _form() -> TerminalForm:
@@ -73,7 +73,7 @@ def revoke(terminal_id: int):
     require(can_revoke_terminal, terminal)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.revoke_terminal(terminal)
+    services.revoke_terminal(terminal, by=current_user)
     db.session.commit()
     flash(
         _("Terminal “%(name)s” can no longer be used as a terminal.", name=terminal.name), "success"
