@@ -65,6 +65,18 @@ class PortalForm(FlaskForm):
                 form=form, **{**options, "filters": filters, "validators": validators}
             )
 
+    @property
+    def general_errors(self) -> list[str]:
+        """Errors that belong to no visible field: the form's own and its hidden fields'
+        (a stale or tampered version, a missing key, an expired CSRF token)."""
+        hidden = [
+            str(error)
+            for field in self
+            if field.type in {"HiddenField", "VersionField", "CSRFTokenField"}
+            for error in field.errors
+        ]
+        return [*self.form_errors, *dict.fromkeys(hidden)]
+
     def first_error_field(self) -> str | None:
         """The id of the first field with an error (inside lists of sub-forms too)."""
         return _first_error(self)

@@ -1,7 +1,7 @@
 """The htmx conventions in one place.
 
-- is_htmx(): a fragment request (HX-Request) that is neither boosted navigation nor a history
-  restore; those get whole pages.
+- from_htmx(): any request htmx made. is_htmx(): a fragment request (HX-Request) that is
+  neither boosted navigation nor a history restore; those get whole pages.
 - render(template, block=...): the named block for fragment requests, the whole page otherwise.
 - redirect_to(url): HX-Redirect for htmx, 303 for plain posts (post/redirect/get).
 """
@@ -14,10 +14,15 @@ from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
+def from_htmx() -> bool:
+    """Any request htmx made (boosted navigation and history restores included)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def is_htmx() -> bool:
     headers = request.headers
     return (
-        headers.get("HX-Request") == "true"
+        from_htmx()
         and headers.get("HX-Boosted") != "true"
         and headers.get("HX-History-Restore-Request") != "true"
     )
@@ -39,7 +44,7 @@ def render_form(template: str, block: str, **context):
 
 
 def redirect_to(url: str):
-    if request.headers.get("HX-Request") == "true":
+    if from_htmx():
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
         return response

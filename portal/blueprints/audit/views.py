@@ -10,7 +10,7 @@ from portal.blueprints.audit.forms import AuditFilterForm
 from portal.blueprints.audit.permissions import can_view_audit
 from portal.database import utcnow
 from portal.extensions import db
-from portal.htmx import render
+from portal.htmx import is_htmx, render
 from portal.pagination import paginate
 from portal.security import require
 
@@ -35,7 +35,7 @@ def index():
     form = AuditFilterForm(request.args)
     query, ok = _query(form)
     page = paginate(query)
-    status = 200 if ok or request.headers.get("HX-Request") == "true" else 422
+    status = 200 if ok or is_htmx() else 422
     return render("audit/index.html", block="audit_results", status=status, form=form, page=page)
 
 

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.blueprints.people.models import GRADE_LABELS, Role
 from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
 from portal.idempotency import IdempotentForm
+from portal.submit import VersionField
 
 STAFF_NO = Regexp(
     r"^[A-Z0-9][A-Z0-9-]{1,15}$",
@@ -92,7 +92,7 @@ class PersonForm(PortalForm):
         choices=LANGUAGE_CHOICES,
         validators=[Optional()],
     )
-    version = HiddenField()
+    version = VersionField()
 
     def validate(self, extra_validators=None) -> bool:
         """Field rules first, then the rules that tie fields together (empty fields included:

@@ -307,6 +307,15 @@ def people_in_scope(
     return query.order_by(User.department_id, User.staff_no)
 
 
+def people_at(property_id: int, *, active: bool | None = True) -> Select:
+    """SQL select of the people of one property (for a module's own lists and counts, e.g. the
+    audience of a document); compose further conditions with the User columns it returns."""
+    query = select(User).where(User.property_id == property_id)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
+
+
 def departments_of(person: User) -> list[Department]:
     """The department a person works in and the ones they supervise, in display order."""
     departments = ([person.department] if person.department else []) + list(person.supervises)

@@ -2,7 +2,7 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import idempotency, modules, pdf, sessions
+from portal import modules, pdf, sessions
 from portal.blueprints.people import bp, services
 from portal.blueprints.people.forms import (
     NewPersonForm,
@@ -21,12 +21,13 @@ from portal.blueprints.people.permissions import (
     can_view_person,
     roles_assignable_by,
 )
-from portal.errors import DomainError, form_error, save_errors
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render, render_form
 from portal.pagination import paginate
 from portal.security import require
+from portal.submit import create_from_form, save_from_form
 
 
 def _load(person_id: int):
@@ -106,31 +107,31 @@ def create():
     _prepare(form, current_user.property_id)
     if form.validate_on_submit():
         property_id = _target_property(form, current_user.property_id)
-        added = []
+        created_name = []
 
-        def add():
+        def add() -> str:
             person = services.create_person(
                 _data(form, property_id),
                 pin=form.pin.data,
                 password=form.password.data,
                 by=current_user,
             )
-            added.append(person)
+            created_name.append(person.name)
             return url_for("people.detail", person_id=person.id)
 
-        try:
-            target = idempotency.create_once(form.idempotency_key.data, current_user.id, add)
-        except DomainError as error:
-            error.attach(form)
-        except idempotency.Duplicate:
-            DomainError(
+        created = create_from_form(
+            form,
+            current_user,
+            add,
+            duplicate=lambda: DomainError(
                 _("Staff number %(no)s is already used at this property.", no=form.staff_no.data),
                 "staff_no",
-            ).attach(form)
-        else:
-            if added:  # not on a repeat of the same press
-                flash(_("%(name)s was added.", name=added[0].name), "success")
-            return redirect_to(target)
+            ),
+        )
+        if created is not None:
+            if created.first:
+                flash(_("%(name)s was added.", name=created_name[0]), "success")
+            return redirect_to(created.url)
     if request.method == "POST":
         return render_form("people/form.html", "person_form", form=form, person=None)
     return render("people/form.html", form=form, person=None)
@@ -162,19 +163,19 @@ def edit(person_id: int):
         form.locale.data = person.locale or ""
     if form.validate_on_submit():
         property_id = _target_property(form, person.property_id)
-        try:
-            version = int(form.version.data) if form.version.data else None
-            services.update_person(
-                person, _data(form, property_id), expected_version=version, by=current_user
-            )
-            db.session.commit()
-        except save_errors() as error:
-            db.session.rollback()
-            form_error(
-                error,
-                _("Someone else changed this record while you were editing. Reload and try again."),
-            ).attach(form)
-        else:
+        saved = save_from_form(
+            form,
+            lambda: services.update_person(
+                person,
+                _data(form, property_id),
+                expected_version=form.version.number,
+                by=current_user,
+            ),
+            stale_message=_(
+                "Someone else changed this record while you were editing. Reload and try again."
+            ),
+        )
+        if saved:
             flash(_("Changes to %(name)s were saved.", name=person.name), "success")
             return redirect_to(url_for("people.detail", person_id=person.id))
     if request.method == "POST":

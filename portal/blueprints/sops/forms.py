@@ -4,7 +4,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +17,7 @@ from portal.blueprints.people.models import ROLE_LABELS
 from portal.blueprints.sops.models import STEP_MAX, TEXT_MAX, StepKind
 from portal.forms import PortalForm, nfkc, no_invisible, upper
 from portal.idempotency import IdempotentForm
+from portal.submit import VersionField
 
 MAX_STEPS = 60
 
@@ -81,7 +81,7 @@ class VersionForm(PortalForm):
     minor_edit = BooleanField(_l("Minor edit: staff need not acknowledge this version again"))
     minor_edit_reason = StringField(_l("Why it is minor"), validators=[Length(max=500)])
     steps = FieldList(FormField(StepForm), min_entries=1, max_entries=MAX_STEPS)
-    lock = HiddenField()
+    lock = VersionField()
 
 
 class EditSopForm(VersionForm, AudienceFields):

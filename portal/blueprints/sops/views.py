@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import idempotency, pdf, sessions
+from portal import pdf, sessions
 from portal.blueprints.people.models import Department, User, departments_for
 from portal.blueprints.sops import bp, services
 from portal.blueprints.sops.forms import (
@@ -27,13 +27,14 @@ from portal.blueprints.sops.permissions import (
     can_view_version,
     can_write_sops,
 )
-from portal.errors import DomainError, form_error, save_errors
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
+from portal.htmx import from_htmx, is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
 from portal.roles import Role
 from portal.security import require
+from portal.submit import create_from_form, save_from_form
 
 PRINT_LANGUAGES = {"en", "zh", "both"}
 
@@ -128,9 +129,8 @@ def create():
     form = NewSopForm()
     _prepare(form)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
-        added = []
 
-        def add():
+        def add() -> str:
             version = services.create_sop(
                 property_id=current_user.property_id,
                 department_id=form.department_id.data,
@@ -141,22 +141,21 @@ def create():
                 audience_roles=form.audience_roles.data or [],
                 yearly_ack=bool(form.yearly_ack.data),
             )
-            added.append(version)
             return url_for("sops.version", version_id=version.id)
 
-        try:
-            target = idempotency.create_once(form.idempotency_key.data, current_user.id, add)
-        except DomainError as error:
-            error.attach(form)
-        except idempotency.Duplicate:
-            DomainError(
+        created = create_from_form(
+            form,
+            current_user,
+            add,
+            duplicate=lambda: DomainError(
                 _("SOP number %(no)s is already used at this property.", no=form.number.data),
                 "number",
-            ).attach(form)
-        else:
-            if added:  # not on a repeat of the same press
+            ),
+        )
+        if created is not None:
+            if created.first:
                 flash(_("Draft %(no)s saved.", no=form.number.data), "success")
-            return redirect_to(target)
+            return redirect_to(created.url)
     if request.method == "POST":
         if "add_step" in request.form:
             return render("sops/new.html", block="sop_form", form=form)
@@ -182,9 +181,11 @@ def edit(version_id: int):
         for step in version.steps:
             form.steps.append_entry(step)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
-        try:
-            lock = int(form.lock.data) if form.lock.data else None
-            services.update_draft(version, _version_data(form), by=current_user, expected_lock=lock)
+
+        def save() -> None:
+            services.update_draft(
+                version, _version_data(form), by=current_user, expected_lock=form.lock.number
+            )
             services.update_audience(
                 version.sop,
                 department_ids=form.audience_departments.data or [],
@@ -192,14 +193,9 @@ def edit(version_id: int):
                 yearly_ack=bool(form.yearly_ack.data),
                 by=current_user,
             )
-            db.session.commit()
-        except save_errors() as error:
-            db.session.rollback()
-            form_error(
-                error,
-                _("Someone else changed this draft while you were editing. Reload and try again."),
-            ).attach(form)
-        else:
+
+        stale = _("Someone else changed this draft while you were editing. Reload and try again.")
+        if save_from_form(form, save, stale_message=stale):
             flash(_("Draft saved."), "success")
             return redirect_to(url_for("sops.version", version_id=version.id))
     if request.method == "POST":
@@ -395,7 +391,7 @@ def acknowledge(sop_id: int):
         in_audience=True,
         forms={"empty": EmptyForm()},
     )
-    if request.headers.get("HX-Request") != "true":
+    if not from_htmx():
         return redirect_to(url_for("sops.detail", sop_id=sop.id))
     return trigger(response, "sops:acknowledged", {"sop": sop.id})
 
