@@ -39,7 +39,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-setup: $(STAMP) $(MO)
+setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,6 +50,8 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The install (setup.py) compiles the catalogues, and so does the app at start for a .po newer
+# than its .mo; `make translations` compiles them now.
 $(MO): $(PO) | $(STAMP)
 	$(BIN)/pybabel compile -d portal/translations
 

@@ -7,9 +7,13 @@ page only (kept in the anonymous session, which sign-in clears).
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import current_app, g, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
@@ -86,7 +90,27 @@ def fmt_number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def compile_catalogues(app) -> None:
+    """Compile each .po whose .mo is missing or stale: a source folder run without make (an
+    install builds them; its .mo may be written a moment before its .po, hence the margin)."""
+    for folder in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+        for po in Path(app.root_path, folder).glob("*/LC_MESSAGES/*.po"):
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime > po.stat().st_mtime - 2:
+                continue
+            partial = mo.with_suffix(f".{os.getpid()}.mo")  # ignored by git, as *.mo
+            try:
+                with po.open("rb") as source:
+                    catalog = read_po(source, locale=po.parent.parent.name)
+                with partial.open("wb") as compiled:
+                    write_mo(compiled, catalog)
+                partial.replace(mo)  # atomic: other workers read the old one or the new one
+            except OSError as exc:
+                app.logger.warning("Could not compile %s: %s", po, exc)
+
+
 def init_app(app) -> None:
+    compile_catalogues(app)
     app.jinja_env.filters.update(
         date=fmt_date, datetime=fmt_datetime, number=fmt_number, localized=localized
     )
