@@ -100,24 +100,32 @@ def test_vendored_files_match_their_recorded_sha256():
     assert any("htmx-2.0." in rel for rel, _ in rows)
 
 
-@pytest.mark.parametrize("code", [404])
-def test_error_page_and_error_fragment(client, db, login_as, code):
+@pytest.mark.parametrize(
+    ("code", "method", "path", "title", "message"),
+    [
+        (403, "GET", "/audit/", "Not allowed", "Your role does not give access to this page."),
+        (404, "GET", "/no/such/page", "Not found", "This page does not exist"),
+        (405, "POST", "/people/", "Not possible this way", "This action cannot be done this way."),
+    ],
+)
+def test_error_page_and_error_fragment(client, db, login_as, code, method, path, title, message):
     login_as("employee")
-    page = client.get("/no/such/page")
-    assert page.status_code == 404
-    assert "<html" in page.get_data(as_text=True) and "Not found" in text_of(page)
-    fragment = client.hx_get("/no/such/page")
-    assert fragment.status_code == 404
+
+    def ask(htmx: bool):
+        if method == "POST":
+            return client.post_form(path, htmx=htmx)
+        return client.hx_get(path) if htmx else client.get(path)
+
+    page = ask(htmx=False)
+    assert page.status_code == code
+    assert "<html" in page.get_data(as_text=True)
+    assert title in text_of(page) and message in text_of(page)
+    fragment = ask(htmx=True)
+    assert fragment.status_code == code
     body = fragment.get_data(as_text=True)
-    assert "<html" not in body and 'data-error-code="404"' in body
+    assert "<html" not in body and f'data-error-code="{code}"' in body
+    assert f"{title}. {message}" in text_of(fragment)
     assert fragment.headers["HX-Retarget"] == "#flash"
-
-
-def test_403_and_405_pages(client, db, login_as):
-    login_as("employee")
-    forbidden = client.get("/audit/")
-    assert forbidden.status_code == 403 and "Not allowed" in text_of(forbidden)
-    assert client.post_form("/people/").status_code == 405
 
 
 def test_500_page_is_shown_and_the_portal_keeps_serving(app, client, db, login_as):

@@ -2,19 +2,27 @@
 
 from sqlalchemy import func, select
 
+from portal.audit import AuditEvent
 from portal.blueprints.people.models import User
+from portal.sessions import UserSession
 from tests import factories
 from tests.conftest import text_of
+
+REFUSED = "This form has expired or was not sent from the portal. Reload and try again."
 
 
 def _count(db):
     return db.session.scalar(select(func.count()).select_from(User))
 
 
+def _audit_rows(db):
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
 def test_plain_post_without_token_is_refused(client, db, login_as):
     hr = login_as("hr")
     dept = factories.department(hr.property, "HK")
-    before = _count(db)
+    before, audit_before = _count(db), _audit_rows(db)
     response = client.post(
         "/people/new",
         data={
@@ -27,35 +35,47 @@ def test_plain_post_without_token_is_refused(client, db, login_as):
         },
     )
     assert response.status_code == 400
-    assert "This form has expired or was not sent from the portal" in text_of(response)
+    assert REFUSED in text_of(response)
     assert _count(db) == before
+    assert _audit_rows(db) == audit_before
 
 
 def test_htmx_post_without_token_is_refused_into_the_flash_area(client, db, login_as):
-    hr = login_as("hr")
+    login_as("hr")
     person = factories.person("employee")
+    audit_before = _audit_rows(db)
     response = client.post(f"/people/{person.id}/deactivate", headers={"HX-Request": "true"})
     assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#flash"
-    assert 'data-error-code="400"' in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert 'data-error-code="400"' in body and "<html" not in body
+    assert REFUSED in text_of(response)
     db.session.refresh(person)
     assert person.active is True
-    assert hr.id
+    assert _audit_rows(db) == audit_before  # no "person.deactivated", nothing at all
 
 
 def test_wrong_token_is_refused(client, db, login_as):
     login_as("hr")
     person = factories.person("employee")
+    audit_before = _audit_rows(db)
     response = client.post(f"/people/{person.id}/deactivate", data={"csrf_token": "forged"})
     assert response.status_code == 400
+    assert REFUSED in text_of(response)
     db.session.refresh(person)
     assert person.active is True
+    assert _audit_rows(db) == audit_before
 
 
 def test_sign_out_without_token_does_not_sign_out(client, db, login_as):
-    login_as("employee")
-    assert client.post("/auth/logout").status_code == 400
-    assert client.get("/").status_code == 200
+    me = login_as("employee")
+    response = client.post("/auth/logout")
+    assert response.status_code == 400
+    assert REFUSED in text_of(response)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == me.id))
+    assert row.ended_at is None
+    home = client.get("/")
+    assert home.status_code == 200 and me.name_en in text_of(home)
 
 
 def test_token_travels_in_hx_headers_of_the_page(client, db, login_as):

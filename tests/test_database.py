@@ -1,8 +1,10 @@
 """The database helpers the modules rely on: bounded retries, UTC columns, advisory locks."""
 
+import hashlib
 from datetime import datetime
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from portal import database
@@ -54,10 +56,21 @@ def test_utc_columns_refuse_naive_datetimes():
         column.process_bind_param(datetime(2026, 11, 23, 8, 0), None)
 
 
-def test_advisory_lock_serialises_on_postgresql_and_is_free_on_sqlite(ctx, db):
-    database.advisory_lock("stock:42")  # must not fail on either database
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy import text
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
-        held = db.session.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
-        assert held >= 1
+
+def test_advisory_lock_serialises_writers(ctx, db, count_queries):
+    """PostgreSQL: a second connection cannot take the same lock (another name it can).
+    SQLite: nothing is sent; writers are serialised by BEGIN IMMEDIATE instead."""
+    if db.engine.dialect.name == "sqlite":
+        with count_queries() as queries:
+            database.advisory_lock("stock:42")
+        assert queries.statements == []
+        return
+    database.advisory_lock("stock:42")
+    with db.engine.connect() as other:  # a second writer, on its own connection
+        try_lock = text("SELECT pg_try_advisory_xact_lock(:key)")
+        assert other.scalar(try_lock, {"key": _lock_key("stock:42")}) is False
+        assert other.scalar(try_lock, {"key": _lock_key("stock:43")}) is True
+        other.rollback()

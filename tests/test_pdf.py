@@ -1,6 +1,10 @@
 """Documents: WeasyPrint outside the web worker, locked-down fetching, Chinese text."""
 
+import http.client
+import http.server
 import io
+import threading
+from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -82,15 +86,60 @@ def test_fetcher_serves_our_stylesheet_and_small_images(app):
     assert png.read().startswith(b"\x89PNG")
 
 
-def test_a_document_that_fetches_from_outside_renders_without_it(app):
+@pytest.fixture
+def listener():
+    """An HTTP server on 127.0.0.1 (a free port) that counts the requests it receives."""
+    requests = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            body = b'p::after { content: "FETCHED-OVER-HTTP" }'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_document_that_fetches_from_outside_renders_without_it(app, listener, tmp_path):
+    url, requests = listener
+    local_css = tmp_path / "local.css"
+    local_css.write_text('p::before { content: "READ-FROM-FILE" }')
     html = (
-        '<html><body><p>Before</p><img src="file:///etc/passwd">'
-        '<link rel="stylesheet" href="http://example.com/x.css"><p>After</p></body></html>'
+        f'<html><head><link rel="stylesheet" href="{url}/style.css">'
+        f'<link rel="stylesheet" href="{local_css.as_uri()}"></head>'
+        f'<body><p>Before</p><img src="{url}/image.png"><img src="file:///etc/passwd">'
+        f'<p style="background: url({url}/background.png)">After</p></body></html>'
     )
     with app.test_request_context():
         data = pdf.html_to_pdf(html)
     text = pdf_text(data)
-    assert "Before" in text and "After" in text and "root:" not in text
+    assert "Before" in text and "After" in text
+    assert requests == []  # nothing asked of the listener
+    assert "FETCHED-OVER-HTTP" not in text
+    assert "READ-FROM-FILE" not in text  # the file: stylesheet was not read either
+    # The listener does count: the same address, fetched directly, is one request.
+    direct = http.client.HTTPConnection(urlsplit(url).netloc, timeout=5)
+    try:
+        direct.request("GET", "/style.css")
+        assert b"FETCHED-OVER-HTTP" in direct.getresponse().read()
+    finally:
+        direct.close()
+    assert requests == ["/style.css"]
 
 
 def test_a_runaway_document_is_stopped_and_the_next_one_works(app):

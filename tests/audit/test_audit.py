@@ -89,9 +89,17 @@ def test_cli_verify_reports_intact_and_tampered(app, ctx, db):
 
 def test_summaries_of_sign_in_never_hold_secrets(client, db):
     person = factories.person("employee")
-    client.sign_in(person.staff_no, factories.PIN)
-    client.sign_in(person.staff_no, "000111")
-    summaries = " ".join(db.session.scalars(select(AuditEvent.summary)))
+    assert client.sign_in(person.staff_no, factories.PIN).status_code == 303
+    client.post_form("/auth/logout")
+    assert client.sign_in(person.staff_no, "000111").status_code == 422
+    rows = db.session.execute(
+        select(AuditEvent.action, AuditEvent.summary).where(
+            AuditEvent.object_type == "users", AuditEvent.object_id == person.id
+        )
+    ).all()
+    actions = [action for action, _summary in rows]
+    assert "auth.sign_in" in actions and "auth.sign_in_failed" in actions  # both were recorded
+    summaries = " ".join(summary for _action, summary in rows)
     assert factories.PIN not in summaries and "000111" not in summaries
 
 
@@ -105,11 +113,13 @@ def test_audit_list_filters_by_person_and_stays_in_the_property(client, db, logi
     db.session.commit()
     body = text_of(client.get("/audit/"))
     assert "test.visible" in body and "test.hidden" not in body
+    assert f"{hr.name_en} Signed in" in body  # HR's own sign-in, before any filter
     filtered = text_of(client.get("/audit/?person=Audit+Subject"))
     assert "test.visible" in filtered and "Signed in" not in filtered
     by_object = text_of(client.get(f"/audit/?object_type=users&object_id={colleague.id}"))
-    assert "test.visible" in by_object
-    assert hr.id
+    assert "test.visible" in by_object and "Signed in" not in by_object
+    asked_for = text_of(client.get(f"/audit/?object_type=users&object_id={stranger.id}"))
+    assert "test.hidden" not in asked_for and "No events match these filters." in asked_for
 
 
 def test_audit_list_filters_by_local_dates(client, db, login_as):

@@ -37,6 +37,11 @@ def count_people(db) -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 
 
+def listed(person, text: str) -> bool:
+    """Whether a page's text shows this person's staff number (the list's own column)."""
+    return re.search(rf"\b{re.escape(person.staff_no)}\b", text) is not None
+
+
 def test_people_list_pages_searches_and_stays_in_the_property(client, db, login_as):
     hr = login_as("hr")
     for i in range(30):
@@ -50,7 +55,11 @@ def test_people_list_pages_searches_and_stays_in_the_property(client, db, login_
     assert "Walker 29" in page2 and "Walker 00" not in page2
     chinese = text_of(client.get("/people/?q=沃克0"))
     assert "10 people" in chinese
-    assert other.id and hr.id
+    assert "31 people" in text_of(client.get("/people/"))  # the 30 and HR, not the stranger
+    assert not listed(hr, page1)  # the search narrowed the list
+    assert listed(hr, text_of(client.get(f"/people/?q={hr.staff_no}")))
+    elsewhere = text_of(client.get(f"/people/?q={other.staff_no}"))
+    assert "0 people" in elsewhere and not listed(other, elsewhere)
 
 
 def test_people_list_answers_htmx_with_the_results_fragment(client, db, login_as):
@@ -163,8 +172,10 @@ def test_duplicate_staff_number_is_refused(client, db, login_as):
 
 def test_same_staff_number_may_exist_at_another_property(client, db, login_as):
     hr = login_as("hr")
-    factories.person("employee", staff_no="E3001", prop=factories.property_("SPX"))
+    elsewhere = factories.person("employee", staff_no="E3001", prop=factories.property_("SPX"))
     assert client.post_form("/people/new", valid_form(hr.property)).status_code == 303
+    holders = db.session.scalars(select(User).where(User.staff_no == "E3001"))
+    assert sorted(u.property_id for u in holders) == sorted([elsewhere.property_id, hr.property_id])
 
 
 def test_password_roles_need_a_user_name_and_a_long_password(client, db, login_as):
@@ -218,13 +229,14 @@ def test_deactivate_signs_out_and_keeps_the_record(client, db, login_as, app):
     person = factories.person("employee")
     db.session.commit()
     other = app.test_client()
-    other.sign_in(person.staff_no, factories.PIN)
+    assert other.sign_in(person.staff_no, factories.PIN).status_code == 303
+    assert other.get("/").status_code == 200
     response = client.post_form(f"/people/{person.id}/deactivate")
     assert response.status_code == 303
     db.session.refresh(person)
     assert person.active is False
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == person.id))
-    assert all(s.ended_at is not None for s in sessions)
+    assert [(s.ended_at is not None, s.end_reason) for s in sessions] == [(True, "deactivated")]
     assert other.get("/").status_code == 303
     assert client.post_form(f"/people/{person.id}/reactivate").status_code == 303
     db.session.refresh(person)
@@ -234,7 +246,13 @@ def test_deactivate_signs_out_and_keeps_the_record(client, db, login_as, app):
 def test_nobody_deactivates_themselves(client, db, login_as):
     hr = login_as("hr")
     detail = client.get(f"/people/{hr.id}")
+    assert detail.status_code == 200 and hr.name_en in text_of(detail)
     assert "Deactivate" not in text_of(detail)
+    refused = client.post_form(f"/people/{hr.id}/deactivate")  # the button's request, forged
+    assert refused.status_code == 409
+    assert "You cannot deactivate your own account." in text_of(client.get(f"/people/{hr.id}"))
+    db.session.refresh(hr)
+    assert hr.active is True
 
 
 def test_reset_pin_ends_sessions_and_the_new_pin_works(client, db, login_as, app):
@@ -242,25 +260,33 @@ def test_reset_pin_ends_sessions_and_the_new_pin_works(client, db, login_as, app
     person = factories.person("employee")
     db.session.commit()
     other = app.test_client()
-    other.sign_in(person.staff_no, factories.PIN)
+    assert other.sign_in(person.staff_no, factories.PIN).status_code == 303
+    assert other.get("/").status_code == 200
     bad = client.post_form(f"/people/{person.id}/reset", {"secret": "12345a", "confirm": "x"})
     assert bad.status_code == 422
     assert "The PIN is exactly 6 digits." in text_of(bad)
     mismatch = client.post_form(
         f"/people/{person.id}/reset", {"secret": "111222", "confirm": "111333"}
     )
+    assert mismatch.status_code == 422
     assert "The two entries are not the same." in text_of(mismatch)
+    assert other.get("/").status_code == 200  # the refused resets changed nothing
     ok = client.post_form(f"/people/{person.id}/reset", {"secret": "111222", "confirm": "111222"})
     assert ok.status_code == 303
     assert other.get("/").status_code == 303
+    assert other.sign_in(person.staff_no, factories.PIN).status_code == 422
     assert other.sign_in(person.staff_no, "111222").status_code == 303
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.pin_reset"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.pin_reset"))
+    assert event.object_id == person.id and "111222" not in event.summary
 
 
 def test_over_long_form_body_is_413(client, db, login_as):
     login_as("hr")
+    before = count_people(db)
     response = client.post_form("/people/new", {"name_en": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
+    assert "What you sent is too large. Send something smaller." in text_of(response)
+    assert count_people(db) == before
 
 
 def test_a_double_tap_adds_the_person_once(client, db, login_as):
