@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from portal import database, sessions
+    from portal.extensions import csrf
     from portal.security import enforce_checked, login_guard, security_headers
 
     @app.before_request
@@ -87,6 +88,15 @@ def _register_request_hooks(app: Flask) -> None:
         g.terminal = sessions.load_terminal()
         sessions.load_session()
         return None
+
+    @app.before_request
+    def _check_csrf():
+        """Every unsafe method carries the CSRF token (checked once the sign-in is known)."""
+        cfg = app.config
+        if cfg.get("WTF_CSRF_ENABLED", True) and request.method in cfg.get(
+            "WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"}
+        ):
+            csrf.protect()
 
     app.before_request(login_guard)
     app.after_request(enforce_checked)

@@ -67,6 +67,9 @@ class Config:
 
     # Forms.
     WTF_CSRF_TIME_LIMIT = None  # the token lives exactly as long as the signed-in session
+    # The check runs in our own request hook, after the sign-in is loaded, so that a refusal
+    # (or a 413 met while reading the form) is shown in the person's language and layout.
+    WTF_CSRF_CHECK_DEFAULT = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     # Languages.

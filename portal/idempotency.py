@@ -72,10 +72,11 @@ class Duplicate(Exception):
     """A concurrent request created the same thing first (a unique index refused this one)."""
 
 
-def create_once(key: str, user_id: int, create) -> str:
+def create_once(key: str, user_id: int, create) -> tuple[str, bool]:
     """Run `create()` (it returns the new object's URL) once per key and person; commit.
 
-    A repeat of the key, before or during this request, gets the first result's URL. A
+    Returns the URL and whether this request made it. A repeat of the key, before or during
+    this request (its twin won the race), gets the first result's URL and False. A
     DomainError from `create` propagates after the rollback; a unique-index conflict that is not
     a repeat of this key becomes Duplicate.
     """
@@ -84,16 +85,16 @@ def create_once(key: str, user_id: int, create) -> str:
     from portal.errors import DomainError
 
     if (done := previous_result(key, user_id)) is not None:
-        return done  # a double tap: done the first time
+        return done, False  # a double tap: done the first time
     try:
         target = create()
         claim(key, user_id, target)
         db.session.commit()
-        return target
+        return target, True
     except (DomainError, IntegrityError) as error:
         db.session.rollback()
         if (done := previous_result(key, user_id)) is not None:
-            return done  # its twin won the race
+            return done, False  # its twin won the race
         if isinstance(error, IntegrityError):
             raise Duplicate from error
         raise

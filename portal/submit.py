@@ -37,21 +37,15 @@ def create_from_form(
     On a DomainError, or a unique-index conflict with a concurrent twin of another key
     (`duplicate()` says what clashed), the message goes next to its field and None is returned.
     """
-    ran = []
-
-    def once() -> str:
-        ran.append(True)
-        return create()
-
     try:
-        url = idempotency.create_once(form.idempotency_key.data, user.id, once)
+        url, first = idempotency.create_once(form.idempotency_key.data, user.id, create)
     except DomainError as error:
         error.attach(form)
         return None
     except idempotency.Duplicate:
         duplicate().attach(form)
         return None
-    return Created(url, first=bool(ran))
+    return Created(url, first=first)
 
 
 def save_from_form(form, save: Callable[[], object], *, stale_message: str) -> bool:

@@ -82,3 +82,23 @@ def test_token_travels_in_hx_headers_of_the_page(client, db, login_as):
     login_as("employee")
     body = client.get("/").get_data(as_text=True)
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
+
+
+def test_a_refusal_is_shown_in_the_signed_in_persons_language_and_page(client, db, login_as):
+    """The CSRF check runs once the sign-in is known: the person's language, their header."""
+    hr = login_as("hr", locale="zh_Hans")
+    response = client.post("/people/new", data={"name_en": "No token"})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "此表单已过期，或不是从员工之家提交的。请刷新后重试。" in text
+    assert REFUSED not in text
+    assert hr.name_zh in text  # the signed-in header, not the signed-out one
+
+
+def test_a_too_large_form_is_shown_in_the_signed_in_persons_language(client, db, login_as):
+    hr = login_as("hr", locale="zh_Hans")
+    response = client.post_form("/people/new", {"name_en": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    text = text_of(response)
+    assert "提交的内容过大，请缩小后再提交。" in text
+    assert hr.name_zh in text
