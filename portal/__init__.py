@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import IntegerConverter
 
 from portal.config import Config, TestingConfig, config_from_env, secret_key_for
 
@@ -33,6 +34,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         )
     _fix_postgres_url(app)
 
+    # Ids in paths fit the database's integer columns: a larger number is a 404, never a 500.
+    app.url_map.converters["int"] = BoundedInt
     _init_extensions(app)
     from portal import cli, errors_views, i18n, modules, templating
 
@@ -45,6 +48,15 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     errors_views.init_app(app)
     cli.init_app(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """<int:...> in every module's routes: 1 .. 2^31-1 (the range of an id column)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _fix_postgres_url(app: Flask) -> None:

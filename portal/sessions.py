@@ -179,6 +179,15 @@ def _expiry_reason(row: UserSession | None, now) -> str | None:
     return None
 
 
+def _forget_sign_in() -> None:
+    """Drop everything of an ended sign-in from the cookie but the CSRF secret: the sign-in
+    form the person is about to send was made with it (a new sign-in replaces it anyway)."""
+    csrf_secret = session.get("csrf_token")
+    session.clear()
+    if csrf_secret is not None:
+        session["csrf_token"] = csrf_secret
+
+
 def load_session() -> None:
     """before_request: validate the cookie's session token; end it when it has run out."""
     g.user_session = None
@@ -186,7 +195,7 @@ def load_session() -> None:
     token = session.get("sid")
     if not token:
         if "_user_id" in session:  # a cookie without a server session: forget it
-            session.clear()
+            _forget_sign_in()
         return
     now = utcnow()
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
@@ -210,7 +219,7 @@ def load_session() -> None:
                     )
                 db.session.commit()
         logout_user()
-        session.clear()
+        _forget_sign_in()
         g.session_end_reason = reason
         return
     g.user_session = row

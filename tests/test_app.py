@@ -173,3 +173,18 @@ def test_employee_home_shows_their_details_and_no_admin_cards(client, db, login_
     body = text_of(client.get("/"))
     assert me.staff_no in body and "This is your first sign-in" in body
     assert "Audit trail" not in body and "Shared terminals" not in body
+
+
+@pytest.mark.parametrize("number", ["0", str(2**31), str(2**63), str(2**64), "9" * 40])
+def test_an_id_out_of_range_in_any_path_is_not_found(client, db, login_as, app, number):
+    """Every <int:...> of every module: a number no id column holds is a 404, never a 500."""
+    login_as("admin")
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and "<int:" in r.rule]
+    assert len(rules) >= 5
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", number)
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+        assert "Not found" in text_of(response)

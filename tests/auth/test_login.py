@@ -359,3 +359,20 @@ def test_sessions_table_keeps_one_row_per_sign_in(client, db):
         select(func.count()).select_from(UserSession).where(UserSession.user_id == person.id)
     )
     assert count == 3
+
+
+def test_signing_in_again_after_the_session_ran_out_works(client, db):
+    """The sign-in form sent with the cookie of a session that has just ended is accepted:
+    ending the session forgets the sign-in, not the form's CSRF secret."""
+    person = factories.person("employee")
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        assert client.sign_in(person.staff_no, factories.PIN).status_code == 303
+        token = client.csrf_token()
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        response = client.post_form(
+            "/auth/login",
+            {"identifier": person.staff_no, "secret": factories.PIN, "csrf_token": token},
+        )
+        assert response.status_code == 303, text_of(response)[:300]
+        assert client.get("/").status_code == 200
