@@ -1,7 +1,9 @@
 """SOP pages: reading, acknowledging, writing, reviewing, following up, printing."""
 
+import http.server
 import io
-import re
+import threading
+import urllib.request
 import uuid
 
 import pytest
@@ -9,8 +11,14 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
-from portal.blueprints.sops import services
-from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
+from portal.blueprints.sops import reading, services
+from portal.blueprints.sops.models import (
+    Sop,
+    SopAcknowledgement,
+    SopReminder,
+    SopVersion,
+    VersionStatus,
+)
 from portal.i18n import local_today
 from tests import factories
 from tests.conftest import text_of
@@ -42,7 +50,7 @@ def test_staff_read_the_sop_in_their_language_and_acknowledge(client, db, login_
     body = text_of(page)
     assert "客房清洁" in body and "第2步中文" in body
     assert "Step 2 in English" not in body
-    assert "我已阅读并理解版本 1.0" in body or "1.0" in body
+    assert "我已阅读并理解版本 1.0" in body  # the button, in her language
     response = client.post_form(
         f"/sops/{version.sop.id}/acknowledge", {"version_id": version.id}, htmx=True
     )
@@ -63,6 +71,10 @@ def test_acknowledging_a_version_no_longer_in_force_is_refused(client, db, login
         f"/sops/{version.sop.id}/acknowledge", {"version_id": version.id + 999}
     )
     assert response.status_code == 303
+    assert response.headers["Location"] == f"/sops/{version.sop.id}"
+    shown = text_of(client.get(response.headers["Location"]))
+    assert "A newer version came into force while you were reading. Read it first." in shown
+    assert "I have read and understood version 1.0" in shown  # the one in force, to read now
     assert db.session.scalar(select(func.count()).select_from(SopAcknowledgement)) == 0
 
 
@@ -117,7 +129,7 @@ def test_list_and_read_view_use_a_fixed_number_of_queries(client, db, login_as, 
         version = factories.sop(number=f"HK-2{n:02d}", steps=12)
         for _ in range(3):
             reader = factories.person("employee", dept="HK")
-            services.acknowledge(version.sop, version, reader)
+            reading.acknowledge(version.sop, version, reader)
     db.session.commit()
     with count_queries() as many:
         client.get("/sops/?scope=all")
@@ -221,7 +233,7 @@ def test_coverage_table_refreshes_and_reminds(client, db, login_as):
     version = factories.sop(dept="HK")
     reader = factories.person("employee", dept="HK", name_en="Reader One")
     waiting = factories.person("employee", dept="HK", name_en="Not Yet Read")
-    services.acknowledge(version.sop, version, reader)
+    reading.acknowledge(version.sop, version, reader)
     db.session.commit()
     login_as("supervisor", dept="HK")
     page = client.get(f"/sops/{version.sop.id}/acknowledgements")
@@ -267,26 +279,71 @@ def test_printed_sop_carries_its_control_information(client, db, login_as, lang)
         assert "第3步中文" not in text
 
 
-def test_printed_step_markup_stays_text_and_fetches_nothing(client, db, login_as):
+@pytest.fixture
+def listener():
+    """A web server on 127.0.0.1 that counts the requests it gets: (base URL, paths asked)."""
+    asked: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(b"\x89PNG\r\n\x1a\n")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_printed_step_markup_stays_text_and_fetches_nothing(client, db, login_as, listener):
+    url, asked = listener
     hr = login_as("hr")
     dept = factories.department(hr.property, "HK")
-    evil = '<img src="file:///etc/passwd"> see http://example.com/x.png'
-    client.post_form("/sops/new", editor_form(dept_id=dept.id, steps=(evil,)))
+    steps = (
+        f'<img src="{url}/step.png"> and <img src="file:///etc/passwd">',
+        f'<a href="{url}/link">the link</a> <link rel="stylesheet" href="{url}/style.css">',
+        f"see {url}/plain.png",
+    )
+    client.post_form("/sops/new", editor_form(dept_id=dept.id, steps=steps))
     version = db.session.scalar(select(SopVersion))
-    text = pdf_text(client.get(f"/sops/versions/{version.id}/print.pdf?lang=en").data)
-    assert '<img src="file:///etc/passwd">' in text
+    response = client.get(f"/sops/versions/{version.id}/print.pdf?lang=en")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert f'<img src="{url}/step.png">' in text and '<img src="file:///etc/passwd">' in text
     assert "root:" not in text
+    assert asked == []  # the printed document asked the listener for nothing
+    with urllib.request.urlopen(f"{url}/direct", timeout=5) as direct:  # noqa: S310
+        direct.read()
+    assert asked == ["/direct"]  # and the listener does count what it is asked
 
 
 def test_superseded_versions_print_with_the_mark(client, db, login_as):
-    first = factories.sop()
+    first = factories.sop(steps=60)
     second = services.new_version(first.sop, by=first.author, major=False)
     services.submit_for_review(second, by=first.author)
     services.approve(second, approver=first.approver, effective_date=local_today())
     db.session.commit()
     login_as("manager")
-    text = pdf_text(client.get(f"/sops/versions/{first.id}/print.pdf?lang=en").data)
-    assert re.search(r"Superseded", text)
+    old = PdfReader(io.BytesIO(client.get(f"/sops/versions/{first.id}/print.pdf?lang=en").data))
+    new = PdfReader(io.BytesIO(client.get(f"/sops/versions/{second.id}/print.pdf?lang=en").data))
+    old_pages = [page.extract_text() for page in old.pages]
+    new_pages = [page.extract_text() for page in new.pages]
+    assert len(old_pages) >= 2 and len(new_pages) >= 2
+    # The status cell is on the first page only; the watermark is on every page.
+    assert all("Superseded" in page for page in old_pages)
+    assert "In force" in new_pages[0]
+    assert not any("Superseded" in page for page in new_pages)
 
 
 def test_bad_print_language_is_400(client, db, login_as):
@@ -317,6 +374,9 @@ def test_compare_with_one_version_says_so(client, db, login_as):
     login_as("manager")
     response = client.get(f"/sops/{version.sop.id}/compare")
     assert response.status_code == 303
+    assert response.headers["Location"] == f"/sops/{version.sop.id}"
+    shown = text_of(client.get(response.headers["Location"]))
+    assert "There is only one version: nothing to compare yet." in shown
 
 
 def test_department_binder_has_contents_and_every_sop(client, db, login_as):
@@ -343,18 +403,84 @@ def test_department_binder_has_contents_and_every_sop(client, db, login_as):
     assert len(reader.pages) >= 5  # cover, contents, and a page per SOP
 
 
-def test_binder_of_another_property_is_not_found(client, db, login_as):
+def last_refusal(db):
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "access.refused")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def test_binder_of_another_property_is_not_found_and_the_refusal_is_audited(client, db, login_as):
     other = factories.property_("SPX")
-    login_as("employee")
+    factories.sop(number="HK-001", prop=other, title="Their procedure")
+    employee = login_as("employee")
     dept = factories.department(other, "HK")
-    assert client.get(f"/sops/binder.pdf?department={dept.id}").status_code == 404
+    response = client.get(f"/sops/binder.pdf?department={dept.id}")
+    assert response.status_code == 404
+    refusal = last_refusal(db)
+    assert refusal is not None and refusal.actor_id == employee.id
+    assert (refusal.object_type, refusal.object_id) == ("departments", dept.id)
+
+
+def test_binder_of_an_unknown_department_or_language(client, db, login_as):
+    login_as("employee")
+    assert client.get("/sops/binder.pdf?department=99999999").status_code == 404
+    assert client.get("/sops/binder.pdf?department=x").status_code == 400
+    assert client.get(f"/sops/binder.pdf?department={2**63}").status_code == 404
+    own = factories.department(factories.property_(), "HK")
+    assert client.get(f"/sops/binder.pdf?department={own.id}&lang=fr").status_code == 400
+
+
+def test_a_reading_record_of_another_property_is_not_found_and_audited(client, db, login_as):
+    stranger = factories.person("employee", prop=factories.property_("SPX"), dept="HK")
+    db.session.commit()
+    hr = login_as("hr")
+    response = client.get(f"/sops/people/{stranger.id}")
+    assert response.status_code == 404
+    refusal = last_refusal(db)
+    assert refusal is not None and refusal.actor_id == hr.id
+    assert (refusal.object_type, refusal.object_id) == ("users", stranger.id)
+
+
+def test_a_supervisor_reminds_only_people_of_departments_they_supervise(client, db, login_as):
+    version = factories.sop(dept="HK")
+    prop = version.sop.property
+    hk, fo = factories.department(prop, "HK"), factories.department(prop, "FO")
+    services.set_audience(version.sop, [hk.id, fo.id], [])  # both departments must read it
+    receptionist = factories.person("employee", prop=prop, dept="FO")
+    attendant = factories.person("employee", prop=prop, dept="HK")
+    db.session.commit()
+    supervisor = login_as("supervisor", dept="HK")  # supervises Housekeeping only
+    refused = client.post_form(f"/sops/{version.sop.id}/remind/{receptionist.id}")
+    assert refused.status_code == 404
+    refusal = last_refusal(db)
+    assert refusal is not None and refusal.actor_id == supervisor.id
+    assert (refusal.object_type, refusal.object_id) == ("users", receptionist.id)
+    assert db.session.scalar(select(func.count()).select_from(SopReminder)) == 0
+    allowed = client.post_form(f"/sops/{version.sop.id}/remind/{attendant.id}")
+    assert allowed.status_code == 303
+    reminders = db.session.scalars(select(SopReminder.user_id)).all()
+    assert reminders == [attendant.id]
+
+
+def test_hr_cannot_remind_a_person_of_another_property(client, db, login_as):
+    version = factories.sop(dept="HK")
+    stranger = factories.person("employee", prop=factories.property_("SPX"), dept="HK")
+    db.session.commit()
+    login_as("hr", prop=version.sop.property)
+    response = client.post_form(f"/sops/{version.sop.id}/remind/{stranger.id}")
+    assert response.status_code == 404
+    assert (last_refusal(db).object_type, last_refusal(db).object_id) == ("users", stranger.id)
+    assert db.session.scalar(select(func.count()).select_from(SopReminder)) == 0
 
 
 def test_a_persons_reading_record(client, db, login_as):
     first = factories.sop(number="HK-001", dept="HK")
     factories.sop(number="HK-002", dept="HK", title="Room supplies", title_zh="客用品补充")
     person = factories.person("employee", dept="HK", name_en="Careful Reader")
-    services.acknowledge(first.sop, first, person)
+    reading.acknowledge(first.sop, first, person)
     db.session.commit()
     login_as("supervisor", dept="HK")
     body = text_of(client.get(f"/sops/people/{person.id}"))
@@ -406,3 +532,31 @@ def test_a_double_tap_on_new_version_opens_the_draft(client, db, login_as):
     assert first.headers["Location"] == f"/sops/versions/{draft.id}/edit"
     assert second.headers["Location"] == f"/sops/versions/{draft.id}"
     assert db.session.scalar(select(func.count()).select_from(SopVersion)) == 2
+
+
+def test_a_draft_prints_again_after_its_steps_change(client, db, login_as):
+    hr = login_as("hr")
+    draft = factories.sop(number="HK-050", effective=False, prop=hr.property, steps=2)
+    db.session.commit()
+    url = f"/sops/versions/{draft.id}/print.pdf?lang=en"
+    assert "Step 2 in English" in pdf_text(client.get(url).data)
+    data = factories.version_data(steps=2)
+    data.steps[1].text_en = "Wait for an answer"
+    services.update_draft(draft, data, by=hr)  # only a step changes
+    db.session.commit()
+    text = pdf_text(client.get(url).data)
+    assert "Wait for an answer" in text and "Step 2 in English" not in text
+
+
+def test_a_reminder_is_only_for_someone_asked_to_read_the_sop(client, db, login_as):
+    version = factories.sop(dept="HK")  # Housekeeping must read it
+    receptionist = factories.person(
+        "employee", prop=version.sop.property, dept="FO", name_en="Front Desk"
+    )
+    db.session.commit()
+    login_as("manager", prop=version.sop.property)
+    response = client.post_form(f"/sops/{version.sop.id}/remind/{receptionist.id}")
+    assert response.status_code == 303
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Front Desk is not asked to read this SOP." in page
+    assert db.session.scalar(select(func.count()).select_from(SopReminder)) == 0

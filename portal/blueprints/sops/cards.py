@@ -4,14 +4,14 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from portal.blueprints.people.models import User
-from portal.blueprints.sops import services
+from portal.blueprints.sops import reading
 from portal.blueprints.sops.permissions import can_follow_person
 from portal.modules import Link
 from portal.roles import Role
 
 
 def sops_to_read(user: User):
-    pending = services.pending_for(user)
+    pending = reading.pending_for(user)
     if not pending and user.role != Role.EMPLOYEE:
         return None
     return {
@@ -36,8 +36,8 @@ def sops_to_read(user: User):
 
 
 def sops_needing_me(user: User):
-    awaiting = services.awaiting_approval(user) if user.role != Role.HR else []
-    overdue = services.overdue_reviews(user.property_id)
+    awaiting = reading.awaiting_approval(user) if user.role != Role.HR else []
+    overdue = reading.overdue_reviews(user.property_id)
     if not awaiting and not overdue:
         return None
     items = [
@@ -64,7 +64,7 @@ def sops_needing_me(user: User):
 
 
 def sop_coverage(user: User):
-    rows = services.department_coverage(user.property_id, [d.id for d in user.supervises])
+    rows = reading.department_coverage(user.property_id, [d.id for d in user.supervises])
     if not rows:
         return None
     return {

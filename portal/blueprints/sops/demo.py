@@ -1,14 +1,21 @@
-"""Demo SOP library: the eight SOPs of demo_content.py, with history, reviews and readers."""
+"""Demo SOP library: the eight SOPs of demo_sops.json, with history, reviews and readers.
+
+demo_sops.json is plain data: bilingual (English / Simplified Chinese) SOPs. Each entry
+describes the current version of one SOP; entries with a "versions" list also carry the
+previous version (its steps and a change summary).
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from importlib import resources
 
 from sqlalchemy import select
 
-from portal.blueprints.people.models import Department, Property, User
-from portal.blueprints.sops import services
-from portal.blueprints.sops.demo_content import DEMO_SOPS
+from portal.blueprints.people import services as people
+from portal.blueprints.people.models import User
+from portal.blueprints.sops import reading, services
 from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopVersion, VersionStatus
 from portal.database import utcnow
 from portal.extensions import db
@@ -16,6 +23,13 @@ from portal.i18n import local_today
 from portal.roles import Role
 
 SPA_NUMBERS = {"FO-003", "HK-005", "SEC-001"}
+DATA = "demo_sops.json"
+
+
+def demo_sops() -> list[dict]:
+    """The demo library, in the order it is seeded."""
+    text = resources.files(__package__).joinpath(DATA).read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def _data(spec: dict, summary_from: dict) -> services.VersionData:
@@ -52,21 +66,17 @@ def seed_sops() -> bool:
     if db.session.scalar(select(Sop.id).limit(1)):
         return False
     today = local_today()
-    for prop in db.session.scalars(select(Property).order_by(Property.id)):
-        people = list(db.session.scalars(select(User).where(User.property_id == prop.id)))
+    library = demo_sops()
+    for prop in people.list_properties():
+        staff = list(db.session.scalars(people.people_at(prop.id, active=None)))
         # HR writes; where a property has no HR, the group admin does. A manager approves.
-        writer = next((p for p in people if p.role == Role.HR), None) or db.session.scalar(
+        writer = next((p for p in staff if p.role == Role.HR), None) or db.session.scalar(
             select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1)
         )
-        approver = next(p for p in people if p.role == Role.MANAGER)
-        departments = {
-            d.code: d
-            for d in db.session.scalars(select(Department).where(Department.property_id == prop.id))
-        }
+        approver = next(p for p in staff if p.role == Role.MANAGER)
+        departments = {d.code: d for d in people.property_departments(prop.id)}
         specs = (
-            DEMO_SOPS
-            if prop.code == "HTL"
-            else [s for s in DEMO_SOPS if s["number"] in SPA_NUMBERS]
+            library if prop.code == "HTL" else [s for s in library if s["number"] in SPA_NUMBERS]
         )
         for index, spec in enumerate(specs):
             old = spec.get("versions", [])
@@ -94,7 +104,7 @@ def seed_sops() -> bool:
                 services.update_draft(current, _data(spec, spec), by=writer)
                 since = today - timedelta(days=30)
                 _approve_back_dated(current, approver, since, since + timedelta(days=365))
-            _acknowledge_some(first.sop, first, current, people, index)
+            _acknowledge_some(first.sop, first, current, index)
         if prop.code == "HTL":
             fb = db.session.scalar(
                 select(Sop).where(Sop.property_id == prop.id, Sop.number == "FB-002")
@@ -106,9 +116,9 @@ def seed_sops() -> bool:
     return True
 
 
-def _acknowledge_some(sop: Sop, first: SopVersion, current: SopVersion, people, index) -> None:
+def _acknowledge_some(sop: Sop, first: SopVersion, current: SopVersion, index) -> None:
     """About two thirds of the audience read the version they were given."""
-    audience = services.audience_people(sop)
+    audience = reading.audience_people(sop)
     for n, person in enumerate(audience):
         if (n + index) % 3 == 2:
             continue

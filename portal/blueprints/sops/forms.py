@@ -14,7 +14,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.blueprints.people.models import ROLE_LABELS
-from portal.blueprints.sops.models import STEP_MAX, TEXT_MAX, StepKind
+from portal.blueprints.sops.models import STEP_MAX, TEXT_FIELDS, TEXT_MAX, StepKind
+from portal.blueprints.sops.services import StepData, VersionData
 from portal.forms import PortalForm, nfkc, no_invisible, upper
 from portal.idempotency import IdempotentForm
 from portal.submit import VersionField
@@ -83,9 +84,42 @@ class VersionForm(PortalForm):
     steps = FieldList(FormField(StepForm), min_entries=1, max_entries=MAX_STEPS)
     lock = VersionField()
 
+    def version_data(self) -> VersionData:
+        """The texts and the steps as typed, without the steps ticked for removal."""
+        steps = [
+            StepData(
+                text_en=entry.text_en.data or "",
+                text_zh=entry.text_zh.data or "",
+                note_en=entry.note_en.data or "",
+                note_zh=entry.note_zh.data or "",
+                kind=entry.kind.data if entry.kind.data in set(StepKind) else StepKind.STEP,
+                key_point=bool(entry.key_point.data),
+            )
+            for entry in (e.form for e in self.steps)
+            if not entry.remove.data
+        ]
+        return VersionData(
+            **{name: getattr(self, name).data or "" for name in TEXT_FIELDS},
+            minor_edit=bool(self.minor_edit.data),
+            minor_edit_reason=self.minor_edit_reason.data or "",
+            steps=steps,
+        )
+
 
 class EditSopForm(VersionForm, AudienceFields):
-    pass
+    def fill_from(self, version) -> None:
+        """The draft as saved: its steps, who must read it, and the lock it was read at."""
+        sop = version.sop
+        self.lock.data = str(version.lock_version)
+        self.audience_departments.data = sorted(
+            {a.department_id for a in sop.audience if a.department_id}
+        )
+        self.audience_roles.data = sorted({a.role for a in sop.audience if a.role})
+        self.yearly_ack.data = sop.yearly_ack
+        while len(self.steps):
+            self.steps.pop_entry()
+        for step in version.steps:
+            self.steps.append_entry(step)
 
 
 class NewSopForm(VersionForm, AudienceFields, IdempotentForm):

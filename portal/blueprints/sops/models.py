@@ -4,7 +4,7 @@ An Sop is the document (number, owner department, who must read it). Each SopVer
 issue of it with its own bilingual texts and ordered steps. A version is written as a draft,
 sent for review, approved by a manager who is not its author, and takes effect on a date; from
 then on it is frozen. Which version is in force, and which are superseded, follows from the
-approved versions' effective dates (see services.current_versions), so nothing has to be
+approved versions' effective dates (see rules.current_version), so nothing has to be
 switched over at midnight.
 """
 
@@ -59,6 +59,20 @@ FIELD_LABELS = {
     "scope": _l("scope"),
     "responsibilities": _l("responsibilities"),
 }
+
+# The bilingual texts of a version, in the order the editor shows them.
+TEXT_FIELDS = (
+    "title_en",
+    "title_zh",
+    "purpose_en",
+    "purpose_zh",
+    "scope_en",
+    "scope_zh",
+    "responsibilities_en",
+    "responsibilities_zh",
+    "change_summary_en",
+    "change_summary_zh",
+)
 
 TEXT_MAX = 2000
 STEP_MAX = 1000

@@ -1,11 +1,18 @@
 """Who may read, write, approve and follow up SOPs."""
 
-from portal.blueprints.sops.models import Sop, SopVersion, VersionStatus
+from portal.blueprints.people import services as people
+from portal.blueprints.sops.models import Sop, SopVersion, Stage, VersionStatus
+from portal.blueprints.sops.rules import stage_of
 from portal.permissions import has_role, in_property, signed_in, supervises_department
 from portal.roles import Role
 
 WRITERS = (Role.MANAGER, Role.HR, Role.ADMIN)
 APPROVERS = (Role.MANAGER, Role.ADMIN)
+
+
+def approves(user) -> bool:
+    """The roles that approve SOPs (the approve button and the approval itself ask this)."""
+    return has_role(user, *APPROVERS)
 
 
 def can_list_sops(user, obj=None) -> bool:
@@ -24,9 +31,6 @@ def can_write_sops(user, obj=None) -> bool:
 def can_view_version(user, version: SopVersion) -> bool:
     """In force: everyone at the property. Drafts: writers (authors and approvers).
     Superseded and scheduled versions: writers too (old versions stay readable to managers)."""
-    from portal.blueprints.sops.models import Stage
-    from portal.blueprints.sops.services import stage_of
-
     if not in_property(user, version.sop.property_id):
         return False
     return has_role(user, *WRITERS) or stage_of(version) == Stage.EFFECTIVE
@@ -44,7 +48,7 @@ def can_edit_version(user, version: SopVersion) -> bool:
 def can_approve_version(user, version: SopVersion) -> bool:
     """A manager approves; never the author of the draft."""
     return (
-        has_role(user, *APPROVERS)
+        approves(user)
         and in_property(user, version.sop.property_id)
         and version.status == VersionStatus.IN_REVIEW
         and version.author_id != user.id
@@ -74,3 +78,19 @@ def can_follow_person(user, person) -> bool:
     if has_role(user, *WRITERS) or user.id == person.id:
         return True
     return has_role(user, Role.SUPERVISOR) and supervises_department(user, person.department_id)
+
+
+def can_remind(user, person) -> bool:
+    """Remind a person to read an SOP: someone still working here and in the actor's scope (a
+    supervisor: the people of the departments they supervise; HR and managers: their
+    property)."""
+    return (
+        has_role(user, *WRITERS, Role.SUPERVISOR)
+        and bool(person.active)
+        and people.in_scope(user, person)
+    )
+
+
+def can_print_binder(user, department) -> bool:
+    """A department's binder: everyone at the department's property."""
+    return in_property(user, department.property_id)

@@ -1,11 +1,16 @@
+"""SOP pages: parse -> load -> require(can_...) -> one operation -> commit once -> answer."""
+
 from flask import abort, flash, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from portal import pdf, sessions
-from portal.blueprints.people.models import Department, User, departments_for
-from portal.blueprints.sops import bp, services
+from portal import sessions
+from portal.blueprints.people import services as people
+from portal.blueprints.people.models import Department, User
+from portal.blueprints.sops import bp, reading, rules, services
+from portal.blueprints.sops import pdf as documents
+from portal.blueprints.sops.compare import compare_versions
 from portal.blueprints.sops.forms import (
     ApproveForm,
     EditSopForm,
@@ -15,7 +20,7 @@ from portal.blueprints.sops.forms import (
     ReturnForm,
     VersionForm,
 )
-from portal.blueprints.sops.models import Sop, Stage, StepKind
+from portal.blueprints.sops.models import Sop, SopVersion, Stage
 from portal.blueprints.sops.permissions import (
     can_approve_version,
     can_edit_version,
@@ -23,34 +28,30 @@ from portal.blueprints.sops.permissions import (
     can_follow_up,
     can_list_sops,
     can_manage_sop,
+    can_print_binder,
     can_read_sop,
+    can_remind,
     can_view_version,
     can_write_sops,
 )
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.htmx import from_htmx, is_htmx, redirect_to, render, render_form, trigger
+from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
 from portal.roles import Role
 from portal.security import require
 from portal.submit import create_from_form, save_from_form
 
-PRINT_LANGUAGES = {"en", "zh", "both"}
+LARGEST_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names nothing
 
 
-def _load_sop(sop_id: int) -> Sop:
-    sop = db.session.get(Sop, sop_id)
-    if sop is None:
-        abort(404)
-    return sop
-
-
-def _load_version(version_id: int):
-    version = services.get_version(version_id)
-    if version is None:
-        abort(404)
-    return version
+def _load_version(version_id: int) -> SopVersion:
+    return db.get_or_404(
+        SopVersion,
+        version_id,
+        options=[selectinload(SopVersion.steps), selectinload(SopVersion.sop)],
+    )
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def index():
     except ValueError:
         department_id = 0
     writer = can_write_sops(current_user)
-    rows = services.list_sops(
+    rows = reading.list_sops(
         current_user,
         q=q,
         department_id=department_id or None,
@@ -78,35 +79,14 @@ def index():
         q=q,
         scope=scope,
         department_id=department_id,
-        departments=departments_for(current_user.property_id),
+        departments=people.property_departments(current_user.property_id),
         writer=writer,
-        overdue=services.overdue_reviews(current_user.property_id) if writer else [],
-        awaiting=services.awaiting_approval(current_user) if writer else [],
+        overdue=reading.overdue_reviews(current_user.property_id) if writer else [],
+        awaiting=reading.awaiting_approval(current_user) if writer else [],
     )
 
 
 # --- writing ------------------------------------------------------------------------------------
-def _version_data(form: VersionForm) -> services.VersionData:
-    steps = [
-        services.StepData(
-            text_en=entry.text_en.data or "",
-            text_zh=entry.text_zh.data or "",
-            note_en=entry.note_en.data or "",
-            note_zh=entry.note_zh.data or "",
-            kind=entry.kind.data if entry.kind.data in set(StepKind) else StepKind.STEP,
-            key_point=bool(entry.key_point.data),
-        )
-        for entry in (e.form for e in form.steps)
-        if not entry.remove.data
-    ]
-    return services.VersionData(
-        **{name: getattr(form, name).data or "" for name in services.TEXT_FIELDS},
-        minor_edit=bool(form.minor_edit.data),
-        minor_edit_reason=form.minor_edit_reason.data or "",
-        steps=steps,
-    )
-
-
 def _wants_more_steps(form: VersionForm) -> bool:
     """'Add a step' re-shows the form with one more empty step; nothing is saved."""
     if "add_step" not in request.form:
@@ -117,7 +97,7 @@ def _wants_more_steps(form: VersionForm) -> bool:
 
 
 def _prepare(form) -> None:
-    departments = departments_for(current_user.property_id)
+    departments = people.property_departments(current_user.property_id)
     if hasattr(form, "department_id"):
         form.department_id.choices = [(d.id, d.name) for d in departments]
     form.audience_departments.choices = [(d.id, d.name) for d in departments]
@@ -135,7 +115,7 @@ def create():
                 property_id=current_user.property_id,
                 department_id=form.department_id.data,
                 number=form.number.data,
-                data=_version_data(form),
+                data=form.version_data(),
                 author=current_user,
                 audience_departments=form.audience_departments.data or [],
                 audience_roles=form.audience_roles.data or [],
@@ -170,21 +150,12 @@ def edit(version_id: int):
     form = EditSopForm(obj=version)
     _prepare(form)
     if request.method == "GET":
-        form.lock.data = str(version.lock_version)
-        form.audience_departments.data = sorted(
-            {a.department_id for a in version.sop.audience if a.department_id}
-        )
-        form.audience_roles.data = sorted({a.role for a in version.sop.audience if a.role})
-        form.yearly_ack.data = version.sop.yearly_ack
-        while len(form.steps):
-            form.steps.pop_entry()
-        for step in version.steps:
-            form.steps.append_entry(step)
+        form.fill_from(version)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
 
         def save() -> None:
             services.update_draft(
-                version, _version_data(form), by=current_user, expected_lock=form.lock.number
+                version, form.version_data(), by=current_user, expected_lock=form.lock.number
             )
             services.update_audience(
                 version.sop,
@@ -261,7 +232,7 @@ def return_draft(version_id: int):
 
 @bp.post("/<int:sop_id>/versions")
 def new_version(sop_id: int):
-    sop = _load_sop(sop_id)
+    sop = db.get_or_404(Sop, sop_id)
     require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
     form = NewVersionForm()
     if not form.validate_on_submit():
@@ -282,7 +253,7 @@ def new_version(sop_id: int):
 
 @bp.post("/<int:sop_id>/retire")
 def retire(sop_id: int):
-    sop = _load_sop(sop_id)
+    sop = db.get_or_404(Sop, sop_id)
     require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
     form = RetireForm()
     if not form.validate_on_submit():
@@ -301,9 +272,9 @@ def retire(sop_id: int):
 # --- reading ------------------------------------------------------------------------------------
 def _show_version(version, *, action_form=None, status=200):
     sop = version.sop
-    stage = services.stage_of(version)
-    current = services.current_version(sop)
-    row = services.row_for(sop, current_user)
+    stage = rules.stage_of(version)
+    current = rules.current_version(sop)
+    row = reading.row_for(sop, current_user)
     writer = can_manage_sop(current_user, sop)
     forms = {
         "approve": ApproveForm(formdata=None, effective_date=local_today()),
@@ -342,9 +313,9 @@ def _show_version(version, *, action_form=None, status=200):
 
 @bp.get("/<int:sop_id>")
 def detail(sop_id: int):
-    sop = _load_sop(sop_id)
+    sop = db.get_or_404(Sop, sop_id)
     require(can_read_sop, sop)
-    version = services.current_version(sop)
+    version = rules.current_version(sop)
     if version is None:
         if not can_manage_sop(current_user, sop):
             abort(404)
@@ -361,27 +332,33 @@ def version(version_id: int):
 
 @bp.post("/<int:sop_id>/acknowledge")
 def acknowledge(sop_id: int):
-    sop = _load_sop(sop_id)
+    """htmx: the acknowledgement box replaces itself, with the thanks; a plain post (no
+    JavaScript) goes back to the SOP, where the thanks and the box show."""
+    sop = db.get_or_404(Sop, sop_id)
     require(can_read_sop, sop)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    version = services.current_version(sop)
-    try:
-        read_id = int(request.form.get("version_id", "0"))
-    except ValueError:
-        read_id = 0
-    if version is None or version.id != read_id:
+    version = rules.current_version(sop)
+    read_id = request.form.get("version_id", "")
+    if version is None or str(version.id) != read_id:
         flash(
             _("A newer version came into force while you were reading. Read it first."), "warning"
         )
         return redirect_to(url_for("sops.detail", sop_id=sop.id))
-    services.acknowledge(sop, version, current_user)
-    db.session.commit()
+    try:
+        reading.acknowledge(sop, version, current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
     message = _(
         "Thank you: you acknowledged %(no)s version %(v)s.", no=sop.number, v=version.number
     )
     flash(message, "success")
+    if not is_htmx():
+        return redirect_to(url_for("sops.detail", sop_id=sop.id))
     response = render(
         "sops/detail.html",
         block="ack_box",
@@ -391,8 +368,6 @@ def acknowledge(sop_id: int):
         in_audience=True,
         forms={"empty": EmptyForm()},
     )
-    if not from_htmx():
-        return redirect_to(url_for("sops.detail", sop_id=sop.id))
     return trigger(response, "sops:acknowledged", {"sop": sop.id})
 
 
@@ -402,12 +377,12 @@ def acknowledge(sop_id: int):
 def coverage(sop_id: int):
     """Who has read the version in force; the table refreshes itself while open (a poll that
     does not count as activity)."""
-    sop = _load_sop(sop_id)
+    sop = db.get_or_404(Sop, sop_id)
     require(can_follow_up, sop, hide=not can_read_sop(current_user, sop))
-    version = services.current_version(sop)
+    version = rules.current_version(sop)
     if version is None:
         abort(404)
-    rows = services.coverage(sop, version)
+    rows = reading.coverage(sop)
     done = sum(1 for r in rows if r.acknowledged_at)
     return render(
         "sops/coverage.html",
@@ -422,11 +397,9 @@ def coverage(sop_id: int):
 @bp.get("/people/<int:user_id>")
 def person_status(user_id: int):
     """One person's SOPs: which they have acknowledged and which they still have to read."""
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(User, user_id)
     require(can_follow_person, person)
-    rows = services.list_sops(person, mine=True)
+    rows = reading.list_sops(person, mine=True)
     return render(
         "sops/person.html", person=person, rows=rows, done=sum(1 for r in rows if r.acknowledged)
     )
@@ -434,16 +407,21 @@ def person_status(user_id: int):
 
 @bp.post("/<int:sop_id>/remind/<int:user_id>")
 def remind(sop_id: int, user_id: int):
-    sop = _load_sop(sop_id)
+    """htmx: the coverage table answers in place; a plain post goes back to the table."""
+    sop = db.get_or_404(Sop, sop_id)
     require(can_follow_up, sop, hide=not can_read_sop(current_user, sop))
-    person = db.session.get(User, user_id)
-    if person is None or person.property_id != sop.property_id or not person.active:
-        abort(404)
+    person = db.get_or_404(User, user_id)
+    require(can_remind, person)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.remind(sop, person, by=current_user)
-    db.session.commit()
-    flash(_("%(name)s will see a reminder when they sign in.", name=person.name), "success")
+    try:
+        reading.remind(sop, person, by=current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        flash(_("%(name)s will see a reminder when they sign in.", name=person.name), "success")
     if is_htmx():  # the table answers in place, with the message
         return coverage(sop.id)
     return redirect_to(url_for("sops.coverage", sop_id=sop.id))
@@ -452,7 +430,7 @@ def remind(sop_id: int, user_id: int):
 @bp.get("/<int:sop_id>/compare")
 def compare(sop_id: int):
     """What changed between two versions of an SOP, step by step (for writers)."""
-    sop = _load_sop(sop_id)
+    sop = db.get_or_404(Sop, sop_id)
     require(can_manage_sop, sop, hide=not can_read_sop(current_user, sop))
     versions = {v.id: v for v in sop.versions}
     if len(versions) < 2:
@@ -470,86 +448,35 @@ def compare(sop_id: int):
         old=old,
         new=new,
         versions=ordered,
-        comparison=services.compare_versions(old, new),
+        comparison=compare_versions(old, new),
         show_all=request.args.get("all") == "1",
     )
 
 
 # --- print --------------------------------------------------------------------------------------
+def _language() -> str:
+    lang = request.args.get("lang", "both")
+    if lang not in documents.LANGUAGES:
+        abort(400)
+    return lang
+
+
 @bp.get("/versions/<int:version_id>/print.pdf")
 def print_pdf(version_id: int):
     version = _load_version(version_id)
     require(can_view_version, version)
-    lang = request.args.get("lang", "both")
-    if lang not in PRINT_LANGUAGES:
-        abort(400)
-    stage = services.stage_of(version)
-    return pdf.send_pdf(
-        "sops/pdf/sop.html",
-        filename=f"{version.sop.number}-v{version.number}-{lang}.pdf",
-        sop=version.sop,
-        version=version,
-        lang=lang,
-        stage=stage,
-        Stage=Stage,
-        title=version.title,
-        number=version.sop.number,
-        version_label=version.number,
-        printed_on=local_today(),
-        inputs=_print_inputs(version, lang, stage),
-    )
-
-
-def _print_inputs(version, lang: str, stage: Stage) -> tuple:
-    """All a printed version depends on. An approved version is frozen; a draft's lock_version
-    moves with every save; names of the property and department are read as printed."""
-    sop = version.sop
-    return (
-        version.id,
-        version.lock_version,
-        lang,
-        str(get_locale()),
-        local_today().isoformat(),
-        stage.value,
-        sop.property.name,
-        sop.department.name,
-        version.approver.name if version.approver else "",
-    )
+    return documents.version_document(version, _language()).send()
 
 
 @bp.get("/binder.pdf")
 def binder_pdf():
     """Every SOP in force that a department owns, with contents and page numbers."""
-    require(can_list_sops)
-    lang = request.args.get("lang", "both")
     try:
         department_id = int(request.args.get("department", ""))
     except ValueError:
         abort(400)
-    department = db.session.get(Department, department_id)
-    if lang not in PRINT_LANGUAGES or department is None:
-        abort(400 if department is not None else 404)
-    if department.property_id != current_user.property_id:
-        abort(404)
-    entries = services.binder_entries(current_user.property_id, department.id)
-    return pdf.send_pdf(
-        "sops/pdf/binder.html",
-        filename=f"sop-binder-{department.code}-{lang}.pdf",
-        entries=entries,
-        department=department,
-        property=department.property,
-        lang=lang,
-        Stage=Stage,
-        title=_("SOP binder"),
-        number=department.name,
-        printed_on=local_today(),
-        inputs=(
-            department.id,
-            department.name,
-            department.property.name,
-            lang,
-            str(get_locale()),
-            local_today().isoformat(),
-            tuple(_print_inputs(v, lang, stage) for _sop, v, stage in entries),
-        ),
-    )
+    if not 0 < department_id <= LARGEST_ID:
+        abort(404)  # no department has such a number
+    department = db.get_or_404(Department, department_id)
+    require(can_print_binder, department)
+    return documents.binder_document(department, _language()).send()
