@@ -96,8 +96,9 @@ def _wants_more_steps(form: VersionForm) -> bool:
     return True
 
 
-def _prepare(form) -> None:
-    departments = people.property_departments(current_user.property_id)
+def _prepare(form, property_id: int) -> None:
+    """Department choices of the SOP's own property (a group admin may edit any property's)."""
+    departments = people.property_departments(property_id)
     if hasattr(form, "department_id"):
         form.department_id.choices = [(d.id, d.name) for d in departments]
     form.audience_departments.choices = [(d.id, d.name) for d in departments]
@@ -107,7 +108,7 @@ def _prepare(form) -> None:
 def create():
     require(can_write_sops)
     form = NewSopForm()
-    _prepare(form)
+    _prepare(form, current_user.property_id)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():
 
         def add() -> str:
@@ -148,7 +149,7 @@ def edit(version_id: int):
     version = _load_version(version_id)
     require(can_edit_version, version, hide=not can_view_version(current_user, version))
     form = EditSopForm(obj=version)
-    _prepare(form)
+    _prepare(form, version.sop.property_id)
     if request.method == "GET":
         form.fill_from(version)
     if request.method == "POST" and not _wants_more_steps(form) and form.validate():

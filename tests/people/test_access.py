@@ -1,0 +1,225 @@
+"""Who may reach each people endpoint: every role, anonymous, another property's person and a
+supervisor of another department (see tests/access.py for the walk)."""
+
+import re
+
+from sqlalchemy import select
+
+from portal.blueprints.people.models import User
+from tests import access, factories
+from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
+
+SEE = frozenset({"supervisor", "hr", "manager", "admin"})  # the target's record
+EDIT = frozenset({"hr", "admin"})
+# Refused where the person's record is visible to them (403) or not (404).
+NOT_EDITORS = {"employee": 404, "supervisor": 403, "manager": 403}
+SUPERVISOR_ELSEWHERE = (Elsewhere(code=404),)  # a supervisor of FO does not see an HK person
+
+
+def target(ctx):
+    return ctx.world.person
+
+
+def name(ctx):
+    return ctx.world.person.name_en
+
+
+def detail_of(person):
+    return lambda ctx: f"/people/{person(ctx).id}"
+
+
+def person_form(person, **changes) -> dict:
+    data = {
+        "name_en": person.name_en,
+        "name_zh": person.name_zh,
+        "staff_no": person.staff_no,
+        "department_id": str(person.department_id),
+        "role": person.role,
+        "grade": person.grade,
+        "username": person.username or "",
+        "email": person.email or "",
+        "phone": person.phone or "",
+        "hire_date": "",
+        "locale": person.locale or "",
+        "version": str(person.version),
+    }
+    data.update(changes)
+    return data
+
+
+def new_person_form(ctx) -> dict:
+    return {
+        "name_en": "Lin New",
+        "name_zh": "林新",
+        "staff_no": "E7001",
+        "department_id": str(ctx.home.department().id),
+        "role": "employee",
+        "grade": "junior",
+        "pin": "482913",
+        "idempotency_key": "access-matrix-new-person-01",
+    }
+
+
+def added(ctx):
+    person = ctx.db.session.scalar(select(User).where(User.staff_no == "E7001"))
+    assert person is not None and person.property_id == ctx.actor.property_id
+    assert ctx.location == f"/people/{person.id}"
+
+
+def fresh(ctx, person):
+    ctx.db.session.refresh(person)
+    return person
+
+
+def saved(ctx):
+    assert fresh(ctx, target(ctx)).phone == "+86 139 0000 2222"
+
+
+def deactivated(ctx):
+    assert fresh(ctx, target(ctx)).active is False
+
+
+def reactivated(ctx):
+    assert fresh(ctx, ctx.world.inactive_person).active is True
+
+
+def pin_reset(ctx):
+    assert fresh(ctx, target(ctx)).check_pin("111222")
+
+
+ROWS = access.domain(
+    "people",
+    [
+        Row(
+            "people.index",
+            frozenset({"hr", "manager", "admin"}),
+            page("People", name),
+            args=lambda c: {"q": c.world.person.staff_no},
+        ),
+        Row("people.create", EDIT, page("Add a person", "Staff number")),
+        Row(
+            "people.create",
+            EDIT,
+            redirect(re.compile(r"/people/\d+"), "Lin New was added.", then=added),
+            method="POST",
+            data=new_person_form,
+        ),
+        Row(
+            "people.detail",
+            SEE,
+            page(name, lambda c: c.world.person.staff_no, "Staff number and PIN"),
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.edit",
+            EDIT,
+            page(lambda c: f"Edit {name(c)}"),
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.edit",
+            EDIT,
+            redirect(detail_of(target), lambda c: f"Changes to {name(c)} were saved.", then=saved),
+            method="POST",
+            args=lambda c: {"person_id": target(c).id},
+            data=lambda c: person_form(target(c), phone="+86 139 0000 2222"),
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.deactivate",
+            EDIT,
+            redirect(
+                detail_of(target),
+                lambda c: f"{name(c)} was deactivated and signed out everywhere.",
+                then=deactivated,
+            ),
+            method="POST",
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.reactivate",
+            EDIT,
+            redirect(
+                detail_of(lambda c: c.world.inactive_person),
+                "Kai Inactive can sign in again.",
+                then=reactivated,
+            ),
+            method="POST",
+            args=lambda c: {"person_id": c.world.inactive_person.id},
+            obj=lambda c: c.world.inactive_person,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.reset_secret",
+            EDIT,
+            page("Set a new PIN", lambda c: c.world.person.staff_no),
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.reset_secret",
+            EDIT,
+            redirect(
+                detail_of(target), lambda c: f"A new PIN is set for {name(c)}.", then=pin_reset
+            ),
+            method="POST",
+            args=lambda c: {"person_id": target(c).id},
+            data=lambda c: {"secret": "111222", "confirm": "111222"},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.staff_record_pdf",
+            frozenset({"hr", "manager", "admin"}),
+            pdf(lambda c: c.world.person.staff_no),
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            refused={"employee": 404, "supervisor": 403},
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+    ],
+)
+
+globals().update(access.tests_for(ROWS))
+
+
+def test_every_role_sees_their_own_record(client, db, login_as):
+    for role in sorted(ALL):
+        me = login_as(role)
+        assert me.name_en in access.text_of(client.get(f"/people/{me.id}"))
+        client.post_form("/auth/logout")
+
+
+def test_hr_cannot_edit_a_group_admin(client, db, login_as):
+    admin = factories.person("admin")
+    login_as("hr")
+    assert client.get(f"/people/{admin.id}").status_code == 200
+    assert client.get(f"/people/{admin.id}/edit").status_code == 403
+    assert client.post_form(f"/people/{admin.id}/deactivate").status_code == 403
+    db.session.refresh(admin)
+    assert admin.active is True
+
+
+def test_the_deactivate_button_is_offered_for_others_never_for_oneself(client, db, login_as):
+    from portal.blueprints.people.permissions import can_deactivate_person
+
+    hr = login_as("hr")
+    colleague = factories.person("employee")
+    assert can_deactivate_person(hr, colleague) and not can_deactivate_person(hr, hr)
+    assert not can_deactivate_person(factories.person("manager"), colleague)
+    assert "Deactivate" in access.text_of(client.get(f"/people/{colleague.id}"))
+    assert "Deactivate" not in access.text_of(client.get(f"/people/{hr.id}"))
