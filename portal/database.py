@@ -113,7 +113,12 @@ def _is_retryable(exc: BaseException) -> bool:
 
 
 def run_with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
-    """Run fn() and commit; retry a bounded number of times on serialization errors."""
+    """Run fn() and commit; retry a bounded number of times on serialization errors.
+
+    For a transaction that can meet a deadlock (40P01) on PostgreSQL: one that takes a row lock
+    after the audit chain's advisory lock, while another takes them the other way round, as a
+    failed sign-in on two accounts at once does (auth.views.login). fn() must be safe to run
+    again from the start: everything it did is rolled back before the next try."""
     for attempt in range(1, attempts + 1):
         try:
             result = fn()

@@ -31,6 +31,21 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
+def _on_postgresql() -> bool:
+    return (os.environ.get("PORTAL_TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of PostgreSQL-only behaviour (marked pg) belong to the PostgreSQL run: on SQLite
+    they are deselected, not skipped (CI's second pass, make test-pg, runs them)."""
+    if _on_postgresql():
+        return
+    kept = [item for item in items if item.get_closest_marker("pg") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def _database_url(tmp: Path) -> str:
     return os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
 

@@ -250,7 +250,15 @@ def test_nobody_deactivates_themselves(client, db, login_as):
     assert "Deactivate" not in text_of(detail)
     refused = client.post_form(f"/people/{hr.id}/deactivate")  # the button's request, forged
     assert refused.status_code == 409
-    assert "You cannot deactivate your own account." in text_of(client.get(f"/people/{hr.id}"))
+    assert "Location" not in refused.headers  # a browser shows a 409's page, never follows it
+    shown = text_of(refused)
+    assert "You cannot deactivate your own account." in shown and hr.staff_no in shown
+    fragment = client.post_form(f"/people/{hr.id}/deactivate", htmx=True)
+    assert fragment.status_code == 409 and "HX-Redirect" not in fragment.headers
+    assert fragment.headers["HX-Reswap"] == "none"  # only the message, out of band
+    body = fragment.get_data(as_text=True)
+    assert 'id="flash"' in body and 'hx-swap-oob="true"' in body
+    assert "You cannot deactivate your own account." in body
     db.session.refresh(hr)
     assert hr.active is True
 

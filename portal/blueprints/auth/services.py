@@ -34,7 +34,7 @@ def _candidates(identifier: str, terminal: Terminal | None) -> list[User]:
     query = select(User).where(User.staff_no == identifier.upper())
     if terminal is not None:
         query = query.where(User.property_id == terminal.property_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.order_by(User.id)))
 
 
 def _secret_matches(user: User, secret: str) -> bool:

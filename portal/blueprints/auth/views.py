@@ -6,6 +6,7 @@ from portal import sessions
 from portal.blueprints.auth import bp, services
 from portal.blueprints.auth.forms import ConfirmIdentityForm, LanguageForm, LoginForm
 from portal.blueprints.auth.permissions import can_use_portal
+from portal.database import run_with_retry
 from portal.extensions import db, limiter
 from portal.htmx import redirect_to, render, render_form
 from portal.security import public, redirect_local, require, safe_next
@@ -53,17 +54,23 @@ def login():
             return render_form("auth/login.html", "login_form", form=form, ended=None)
         return render("auth/login.html", form=form, ended=ended)
     terminal = g.terminal
-    result = services.authenticate(form.identifier.data, form.secret.data, terminal)
+
+    def attempt() -> services.SignInResult:
+        result = services.authenticate(form.identifier.data, form.secret.data, terminal)
+        if result.user is not None:
+            sessions.start_session(result.user, terminal)
+        return result
+
+    # Committed, failures, lockouts and their audit rows included. Two sign-ins at once can
+    # deadlock on PostgreSQL (an account's row and the audit chain's lock, taken in turn):
+    # the one PostgreSQL ends is run again.
+    result = run_with_retry(attempt)
     if result.user is None:
-        db.session.commit()  # failures, lockouts and their audit rows are kept
         form.secret.errors.append(
             _("Those sign-in details did not work. Check them and try again.")
         )
         return render_form("auth/login.html", "login_form", form=form, ended=None, failed=True)
-    next_url = form.next.data
-    sessions.start_session(result.user, terminal)
-    db.session.commit()
-    return redirect_to(safe_next(next_url, url_for("home.index")))
+    return redirect_to(safe_next(form.next.data, url_for("home.index")))
 
 
 def _sign_out(reason: str):

@@ -1,7 +1,14 @@
-"""Who may see and change staff records."""
+"""Who may see and change staff records.
+
+Every rule on one person goes through the people scope (services.in_scope, the same rule as
+services.scope_clause for lists): HR, managers and group admins act on the people of their
+property (a group admin: of every property), supervisors on the people of the departments they
+supervise, everyone on themselves.
+"""
 
 from portal.blueprints.people.models import Role, User
-from portal.permissions import has_role, in_property, supervises_department
+from portal.blueprints.people.services import in_scope
+from portal.permissions import has_role, signed_in
 
 
 def can_list_people(user, obj=None) -> bool:
@@ -9,11 +16,13 @@ def can_list_people(user, obj=None) -> bool:
 
 
 def can_view_person(user, person: User) -> bool:
-    if not in_property(user, person.property_id):
+    if not signed_in(user):
         return False
-    if user.id == person.id or has_role(user, Role.HR, Role.MANAGER, Role.ADMIN):
+    if user.id == person.id:
         return True
-    return has_role(user, Role.SUPERVISOR) and supervises_department(user, person.department_id)
+    return has_role(user, Role.SUPERVISOR, Role.HR, Role.MANAGER, Role.ADMIN) and in_scope(
+        user, person
+    )
 
 
 def can_create_person(user, obj=None) -> bool:
@@ -22,9 +31,14 @@ def can_create_person(user, obj=None) -> bool:
 
 def can_edit_person(user, person: User) -> bool:
     """HR edits the people of their property; only a group admin edits a group admin."""
-    if not has_role(user, Role.HR, Role.ADMIN) or not in_property(user, person.property_id):
+    if not has_role(user, Role.HR, Role.ADMIN) or not in_scope(user, person):
         return False
     return person.role != Role.ADMIN or user.role == Role.ADMIN
+
+
+def can_deactivate_person(user, person: User) -> bool:
+    """Whoever edits the record, except on their own (nobody locks themselves out)."""
+    return can_edit_person(user, person) and user.id != person.id
 
 
 def can_reset_secret(user, person: User) -> bool:
@@ -32,9 +46,7 @@ def can_reset_secret(user, person: User) -> bool:
 
 
 def can_print_staff_record(user, person: User) -> bool:
-    return has_role(user, Role.HR, Role.MANAGER, Role.ADMIN) and in_property(
-        user, person.property_id
-    )
+    return has_role(user, Role.HR, Role.MANAGER, Role.ADMIN) and in_scope(user, person)
 
 
 def roles_assignable_by(user) -> list[Role]:

@@ -223,7 +223,7 @@ def people_query(
         .outerjoin(Department, User.department_id == Department.id)
         .options(selectinload(User.department), selectinload(User.property))
     )
-    query = query.where(property_clause(viewer, User.property_id))
+    query = query.where(scope_clause(viewer))
     if property_id:
         query = query.where(User.property_id == property_id)
     if department_id:
@@ -245,10 +245,6 @@ def _matches(q: str):
         contains(User.staff_no, q),
         contains(User.username, q),
     )
-
-
-def get_person(person_id: int) -> User | None:
-    return db.session.get(User, person_id, options=[selectinload(User.supervises)])
 
 
 def list_properties() -> list[Property]:

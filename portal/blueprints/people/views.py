@@ -1,6 +1,7 @@
-from flask import abort, flash, request, url_for
+from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from portal import modules, pdf, sessions
 from portal.blueprints.people import bp, services
@@ -11,9 +12,10 @@ from portal.blueprints.people.forms import (
     ResetPasswordForm,
     ResetPinForm,
 )
-from portal.blueprints.people.models import Role, departments_for
+from portal.blueprints.people.models import Role, User, departments_for
 from portal.blueprints.people.permissions import (
     can_create_person,
+    can_deactivate_person,
     can_edit_person,
     can_list_people,
     can_print_staff_record,
@@ -24,17 +26,14 @@ from portal.blueprints.people.permissions import (
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.htmx import redirect_to, render, render_form
+from portal.htmx import is_htmx, redirect_to, render, render_form
 from portal.pagination import paginate
 from portal.security import require
 from portal.submit import create_from_form, save_from_form
 
 
-def _load(person_id: int):
-    person = services.get_person(person_id)
-    if person is None:
-        abort(404)
-    return person
+def _load(person_id: int) -> User:
+    return db.get_or_404(User, person_id, options=[selectinload(User.supervises)])
 
 
 def _prepare(form: PersonForm, property_id: int) -> None:
@@ -137,18 +136,24 @@ def create():
     return render("people/form.html", form=form, person=None)
 
 
-@bp.get("/<int:person_id>")
-def detail(person_id: int):
-    person = _load(person_id)
-    require(can_view_person, person)
+def _detail_page(person: User, status: int = 200):
     return render(
         "people/detail.html",
+        status=status,
         person=person,
         can_edit=can_edit_person(current_user, person),
+        can_deactivate=can_deactivate_person(current_user, person),
         can_reset=can_reset_secret(current_user, person),
         can_print=can_print_staff_record(current_user, person),
         links=modules.person_links(current_user, person),
     )
+
+
+@bp.get("/<int:person_id>")
+def detail(person_id: int):
+    person = _load(person_id)
+    require(can_view_person, person)
+    return _detail_page(person)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -198,11 +203,21 @@ def _set_active(person_id: int, active: bool):
             message = _("%(name)s was deactivated and signed out everywhere.", name=person.name)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "danger")
-        return redirect_to(url_for("people.detail", person_id=person.id)), 409
+        return _refused_change(person, error.message)
     db.session.commit()
     flash(message, "success")
     return redirect_to(url_for("people.detail", person_id=person.id))
+
+
+def _refused_change(person: User, message: str):
+    """A change the rules do not allow (409): the person's page again with the message; for
+    htmx the message alone, out of band, and the page stays as it is."""
+    flash(message, "danger")
+    if is_htmx():
+        response = make_response(render_template("_partials/flash.html", oob=True), 409)
+        response.headers["HX-Reswap"] = "none"
+        return response
+    return _detail_page(person, status=409)
 
 
 @bp.post("/<int:person_id>/deactivate")
