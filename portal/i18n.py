@@ -8,7 +8,7 @@ page only (kept in the anonymous session, which sign-in clears).
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -67,6 +67,12 @@ def localized(obj, field: str = "name") -> str:
 def local_today() -> date:
     """Today in the properties' time zone: the date people mean when they pick one."""
     return datetime.now(ZoneInfo(select_timezone())).date()
+
+
+def local_day_start(day: date) -> datetime:
+    """The first moment of a local date in the properties' time zone, as a UTC datetime: the
+    boundary to compare stored (UTC) times with when people mean days."""
+    return datetime.combine(day, time.min, ZoneInfo(select_timezone())).astimezone(UTC)
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 from flask import current_app, make_response, render_template
 from flask_babel import gettext as _
@@ -24,6 +25,25 @@ from markupsafe import Markup
 
 from portal import pdfworker
 from portal.database import utcnow
+
+
+@dataclass
+class Document:
+    """A module's document: its template, file name and the context the template reads.
+
+    A context with `inputs` (everything the printed pages depend on) is served from the cache
+    on a reprint with the same inputs; without them the rendered HTML is the cache key."""
+
+    template: str
+    filename: str
+    context: dict
+
+    @property
+    def inputs(self) -> tuple | None:
+        return self.context.get("inputs")
+
+    def send(self):
+        return send_pdf(self.template, filename=self.filename, **self.context)
 
 
 class PdfError(Exception):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -14,19 +13,15 @@ from portal.audit import AuditEvent
 from portal.blueprints.people import services as people
 from portal.database import utcnow
 from portal.extensions import db
+from portal.i18n import local_day_start
 from portal.permissions import property_clause
 
 FAILED_SIGN_INS = ("auth.sign_in_failed", "auth.locked")
 
 
-def local_day_start(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
-
-
 def events_query(
     viewer,
     *,
-    tz: str,
     person: str | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
@@ -51,11 +46,9 @@ def events_query(
     if object_id:
         query = query.where(AuditEvent.object_id == object_id)
     if date_from:
-        query = query.where(AuditEvent.occurred_at >= local_day_start(date_from, tz))
+        query = query.where(AuditEvent.occurred_at >= local_day_start(date_from))
     if date_to:
-        query = query.where(
-            AuditEvent.occurred_at < local_day_start(date_to + timedelta(days=1), tz)
-        )
+        query = query.where(AuditEvent.occurred_at < local_day_start(date_to + timedelta(days=1)))
     return query.order_by(AuditEvent.id.desc())
 
 

@@ -1,7 +1,7 @@
 import csv
 import io
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_login import current_user
 
 from portal.audit import AuditEvent
@@ -20,7 +20,6 @@ def _query(form: AuditFilterForm):
     data = form.data if ok else {}
     return services.events_query(
         current_user,
-        tz=current_app.config["PORTAL_TIMEZONE"],
         person=data.get("person"),
         object_type=data.get("object_type"),
         object_id=data.get("object_id"),

@@ -3,8 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal import modules, pdf, sessions
+from portal import modules, sessions
 from portal.blueprints.people import bp, services
+from portal.blueprints.people import pdf as documents
 from portal.blueprints.people.forms import (
     NewPersonForm,
     PeopleFilterForm,
@@ -259,10 +260,4 @@ def reset_secret(person_id: int):
 def staff_record_pdf(person_id: int):
     person = _load(person_id)
     require(can_print_staff_record, person, hide=not can_view_person(current_user, person))
-    return pdf.send_pdf(
-        "people/pdf/staff_record.html",
-        filename=f"staff-record-{person.staff_no}.pdf",
-        person=person,
-        title=_("Staff record card"),
-        number=person.staff_no,
-    )
+    return documents.staff_record_document(person).send()

@@ -7,7 +7,6 @@ from the cache (portal/pdf.py) and a change of any of them renders again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask_babel import get_locale
@@ -24,18 +23,7 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "zh", "both")
 
 
-@dataclass
-class Document:
-    template: str
-    filename: str
-    context: dict
-
-    @property
-    def inputs(self) -> tuple:
-        return self.context["inputs"]
-
-    def send(self):
-        return pdf.send_pdf(self.template, filename=self.filename, **self.context)
+Document = pdf.Document
 
 
 def version_inputs(version: SopVersion, lang: str, stage: Stage) -> tuple:

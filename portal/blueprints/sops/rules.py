@@ -13,8 +13,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -28,7 +27,7 @@ from portal.blueprints.sops.models import (
     VersionStatus,
 )
 from portal.extensions import db
-from portal.i18n import local_today, select_timezone
+from portal.i18n import local_day_start, local_today
 
 # A yearly acknowledgement made on local day D counts on D and the 364 days after; on the
 # anniversary (D + 365) the person is asked to read the SOP again.
@@ -123,8 +122,7 @@ def baseline_subquery(today: date | None = None):
 # --- an acknowledgement still counts ------------------------------------------------------------
 def yearly_cutoff(today: date) -> datetime:
     """The first moment (UTC) of the oldest local day whose yearly acknowledgement still counts."""
-    first_day = today - timedelta(days=YEARLY_DAYS - 1)
-    return datetime.combine(first_day, time.min, ZoneInfo(select_timezone())).astimezone(UTC)
+    return local_day_start(today - timedelta(days=YEARLY_DAYS - 1))
 
 
 def still_counts(ack, baseline_key, yearly, today: date):
