@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
@@ -62,6 +63,20 @@ def save_from_form(form, save: Callable[[], object], *, stale_message: str) -> b
         db.session.rollback()
         DomainError(stale_message).attach(form)
         return False
+    return True
+
+
+def apply_action(action: Callable[[], object], *, success: str, refused: str = "danger") -> bool:
+    """A one-button action: run it and commit, flashing `success`; a DomainError rolls back
+    and is flashed instead (category `refused`). True when it was applied."""
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, refused)
+        return False
+    flash(success, "success")
     return True
 
 

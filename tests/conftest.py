@@ -259,3 +259,40 @@ def visible_text(html: str) -> str:
     import html as _html
 
     return re.sub(r"\s+", " ", _html.unescape(html)).strip()
+
+
+@pytest.fixture
+def listener():
+    """A web server on 127.0.0.1 (a free port) that counts the requests it receives:
+    (base URL, paths asked). It answers a stylesheet that would add FETCHED-OVER-HTTP to the
+    page for paths ending in .css, and a PNG header for anything else."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            if self.path.endswith(".css"):
+                body, kind = b'p::after { content: "FETCHED-OVER-HTTP" }', "text/css"
+            else:
+                body, kind = b"\x89PNG\r\n\x1a\n", "image/png"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -3,7 +3,6 @@
 import http.client
 import http.server
 import io
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,35 +83,6 @@ def test_fetcher_serves_our_stylesheet_and_small_images(app):
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
     )
     assert png.read().startswith(b"\x89PNG")
-
-
-@pytest.fixture
-def listener():
-    """An HTTP server on 127.0.0.1 (a free port) that counts the requests it receives."""
-    requests = []
-
-    class Counting(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            body = b'p::after { content: "FETCHED-OVER-HTTP" }'
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_a_document_that_fetches_from_outside_renders_without_it(app, listener, tmp_path):

@@ -1,8 +1,6 @@
 """SOP pages: reading, acknowledging, writing, reviewing, following up, printing."""
 
-import http.server
 import io
-import threading
 import urllib.request
 import uuid
 
@@ -277,33 +275,6 @@ def test_printed_sop_carries_its_control_information(client, db, login_as, lang)
         assert "第3步中文" in text
     if lang == "en":
         assert "第3步中文" not in text
-
-
-@pytest.fixture
-def listener():
-    """A web server on 127.0.0.1 that counts the requests it gets: (base URL, paths asked)."""
-    asked: list[str] = []
-
-    class Counting(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(b"\x89PNG\r\n\x1a\n")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_printed_step_markup_stays_text_and_fetches_nothing(client, db, login_as, listener):

@@ -41,7 +41,7 @@ from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
 from portal.roles import Role
 from portal.security import require
-from portal.submit import create_from_form, save_from_form
+from portal.submit import apply_action, create_from_form, save_from_form
 
 LARGEST_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names nothing
 
@@ -259,14 +259,10 @@ def retire(sop_id: int):
     form = RetireForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.retire_sop(sop, by=current_user, on=form.retired_on.data)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        flash(_("%(no)s is retired.", no=sop.number), "success")
+    apply_action(
+        lambda: services.retire_sop(sop, by=current_user, on=form.retired_on.data),
+        success=_("%(no)s is retired.", no=sop.number),
+    )
     return redirect_to(url_for("sops.index"))
 
 
@@ -415,14 +411,11 @@ def remind(sop_id: int, user_id: int):
     require(can_remind, person)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        reading.remind(sop, person, by=current_user)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        flash(_("%(name)s will see a reminder when they sign in.", name=person.name), "success")
+    apply_action(
+        lambda: reading.remind(sop, person, by=current_user),
+        success=_("%(name)s will see a reminder when they sign in.", name=person.name),
+        refused="warning",
+    )
     if is_htmx():  # the table answers in place, with the message
         return coverage(sop.id)
     return redirect_to(url_for("sops.coverage", sop_id=sop.id))
