@@ -19,6 +19,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from portal.security import PortalRequest
+
+    app.request_class = PortalRequest  # the body size limit holds without Content-Length too
 
     base = config if isinstance(config, type) else config_from_env()
     app.config.from_object(base)

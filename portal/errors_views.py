@@ -29,17 +29,28 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(code: int, message: str | None = None):
-    """A whole page, or for htmx a message that replaces the flash area (HX-Retarget)."""
+def render_error(code: int, message: str | None = None, headers: dict | None = None):
+    """A whole page, or for htmx a message that replaces the flash area (HX-Retarget).
+
+    `headers` are kept on the answer (a 405's Allow, a 429's Retry-After)."""
     title, default = _messages().get(code, _messages()[500])
+    headers = dict(headers or {})
     if is_htmx():
         body = render_template(
             "errors/fragment.html", code=code, title=title, message=message or default
         )
-        return body, code, {"HX-Retarget": "#flash", "HX-Reswap": "outerHTML"}
-    return render_template(
-        "errors/error.html", code=code, title=title, message=message or default
-    ), code
+        return body, code, {**headers, "HX-Retarget": "#flash", "HX-Reswap": "outerHTML"}
+    return (
+        render_template("errors/error.html", code=code, title=title, message=message or default),
+        code,
+        headers,
+    )
+
+
+def _exception_headers(error: HTTPException) -> dict[str, str]:
+    """The headers the exception carries (Allow, Retry-After, WWW-Authenticate), without its
+    own Content-Type: the page rendered here has its own."""
+    return {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
 
 
 def init_app(app) -> None:
@@ -55,7 +66,7 @@ def init_app(app) -> None:
         db.session.rollback()
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        return render_error(error.code, headers=_exception_headers(error))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

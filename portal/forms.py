@@ -1,20 +1,28 @@
 """The base of every form: text normalisation and the shared validators.
 
-Every string field is NFC-normalised and stripped. Identifiers, names and numbers are also
-NFKC-normalised (so full-width digits count as digits) and refuse invisible format characters
-(zero-width, bidi overrides). Prose keeps NFC only: NFKC would rewrite the full-width
-punctuation that Chinese text uses (，。：) into ASCII.
+Every string field is NFC-normalised and stripped, with CRLF (what browsers send from a
+textarea) made LF. Identifiers, names and numbers are also NFKC-normalised (so full-width digits
+count as digits). Prose keeps NFC only: NFKC would rewrite the full-width punctuation that
+Chinese text uses (，。：) into ASCII.
+
+The characters refused, decided here only (by Unicode category, not by a list of ranges):
+- all text, prose too (no_control, on every field): bidi overrides and isolates, which reorder
+  what a reader sees, and control characters other than newline and tab;
+- names and identifiers (no_invisible): also every format (Cf: zero width, bidi marks, tag
+  characters, soft hyphen), control, private-use, surrogate and unassigned code point, line and
+  paragraph separators, and the characters that draw nothing (the Hangul fillers), so that a
+  name cannot look blank or look like another. Prose keeps ZWJ, which joins emoji.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("As the browser says")),
@@ -22,11 +30,28 @@ LANGUAGE_CHOICES = [
     SelectChoice("zh_Hans", "简体中文"),
 ]
 
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters that draw nothing: the Hangul fillers (U+3164 and its half-width form U+FFA0, the
+# choseong and jungseong fillers U+115F and U+1160), the Khmer inherent vowels, the braille blank.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u17b4\u17b5\u2800")
+# Format, control, surrogate, private use, unassigned; line and paragraph separators.
+NAME_REFUSED_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def refused_in_text(ch: str) -> bool:
+    """Refused everywhere, prose too."""
+    return ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+
+
+def refused_in_names(ch: str) -> bool:
+    """Refused in names, identifiers and numbers (on top of refused_in_text)."""
+    return ch in BLANK_LETTERS or unicodedata.category(ch) in NAME_REFUSED_CATEGORIES
 
 
 def clean_text(value):
     if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
         return unicodedata.normalize("NFC", value).strip()
     return value
 
@@ -43,14 +68,14 @@ def upper(value):
 
 
 def no_invisible(form, field):
-    if isinstance(field.data, str) and INVISIBLE.search(field.data):
+    """Names, identifiers and numbers: nothing invisible, nothing that draws nothing."""
+    if isinstance(field.data, str) and any(refused_in_names(ch) for ch in field.data):
         raise ValidationError(_l("Remove the invisible characters from this field."))
 
 
 def no_control(form, field):
-    if isinstance(field.data, str) and any(
-        unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in field.data
-    ):
+    """Every text field (PortalForm adds it): no bidi overrides or isolates, no controls."""
+    if isinstance(field.data, str) and any(refused_in_text(ch) for ch in field.data):
         raise ValidationError(_l("This field contains characters that are not allowed."))
 
 
@@ -82,12 +107,47 @@ class PortalForm(FlaskForm):
         return _first_error(self)
 
 
+class BoundedFieldList(FieldList):
+    """A FieldList that refuses more entries than max_entries, where WTForms would drop the
+    extra ones silently: the form is invalid and `too_many` is the list's own error (shown next
+    to the list; list_errors() gives it). The entries sent are shown again, up to twice the
+    limit, so that the person sees what to remove."""
+
+    def __init__(self, *args, too_many, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_many = too_many
+        self.sent_entries = 0
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.sent_entries = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        limit = self.max_entries
+        if limit:
+            self.max_entries = 2 * limit
+        try:
+            super().process(formdata, data, extra_filters)
+        finally:
+            self.max_entries = limit
+
+    def validate(self, form, extra_validators=()):
+        valid = super().validate(form, extra_validators)
+        if self.max_entries and max(self.sent_entries, len(self.entries)) > self.max_entries:
+            self.errors.append(str(self.too_many))
+            return False
+        return valid
+
+    def list_errors(self) -> list[str]:
+        """The list's own errors (its entries' errors are shown next to their fields)."""
+        return [error for error in self.errors if isinstance(error, str)]
+
+
 class EmptyForm(PortalForm):
     """For one-button POSTs: carries only the CSRF token."""
 
 
 def _first_error(form) -> str | None:
     for field in form:
+        if isinstance(field, BoundedFieldList) and field.list_errors():
+            return field.id
         if isinstance(field, FieldList):
             for entry in field:
                 found = (

@@ -14,8 +14,11 @@ import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import Request, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream, get_input_stream
 
 from portal.database import write_intent
 from portal.extensions import db
@@ -38,6 +41,37 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+class _AtMost(LimitedStream):
+    """Reads a body of unknown length up to `limit` bytes; one byte more is a 413.
+
+    Werkzeug's own max_content_length limit on such a stream stops quietly at the limit, so a
+    form over it would be parsed cut short instead of refused."""
+
+    def __init__(self, stream, limit: int):
+        super().__init__(stream, limit + 1, is_max=True)
+        self._max = limit
+
+    def readinto(self, b) -> int:
+        size = super().readinto(b) or 0
+        if self.tell() > self._max:
+            raise RequestEntityTooLarge()
+        return size
+
+
+class PortalRequest(Request):
+    """MAX_CONTENT_LENGTH holds for a chunked body (Transfer-Encoding: chunked, no
+    Content-Length) as it does for one with a length."""
+
+    @cached_property
+    def stream(self):
+        limit = self.max_content_length
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        unknown_length = chunked or bool(self.environ.get("wsgi.input_terminated"))
+        if limit is not None and self.content_length is None and unknown_length:
+            return _AtMost(self.environ["wsgi.input"], limit)
+        return get_input_stream(self.environ, max_content_length=limit)
 
 
 def public(view):
@@ -103,11 +137,18 @@ def login_guard():
     return redirect_to(target)
 
 
+def _automatic_options() -> bool:
+    """Flask's own OPTIONS answer (the Allow header): no view ran, so there is nothing to check."""
+    rule = request.url_rule
+    return request.method == "OPTIONS" and bool(getattr(rule, "provide_automatic_options", False))
+
+
 def enforce_checked(response):
     """after_request: a signed-in view that answered without calling require() fails closed."""
     endpoint = request.endpoint
     if (
         response.status_code < 400
+        and not _automatic_options()
         and not _is_public_endpoint(endpoint)
         and not getattr(g, "access_checked", False)
     ):

@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     FormField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.blueprints.people.models import ROLE_LABELS
 from portal.blueprints.sops.models import STEP_MAX, TEXT_FIELDS, TEXT_MAX, StepKind
 from portal.blueprints.sops.services import StepData, VersionData
-from portal.forms import PortalForm, nfkc, no_invisible, upper
+from portal.forms import BoundedFieldList, PortalForm, nfkc, no_invisible, upper
 from portal.idempotency import IdempotentForm
 from portal.submit import VersionField
 
@@ -81,7 +80,14 @@ class VersionForm(PortalForm):
     change_summary_zh = _text(_l("What changed, in Chinese"), 2000, 2)
     minor_edit = BooleanField(_l("Minor edit: staff need not acknowledge this version again"))
     minor_edit_reason = StringField(_l("Why it is minor"), validators=[Length(max=500)])
-    steps = FieldList(FormField(StepForm), min_entries=1, max_entries=MAX_STEPS)
+    steps = BoundedFieldList(
+        FormField(StepForm),
+        min_entries=1,
+        max_entries=MAX_STEPS,
+        too_many=_l(
+            "An SOP has at most %(max)d steps. Remove or combine steps, then save.", max=MAX_STEPS
+        ),
+    )
     lock = VersionField()
 
     def version_data(self) -> VersionData:

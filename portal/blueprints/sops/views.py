@@ -39,6 +39,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
 from portal.i18n import local_today
+from portal.pagination import int_arg
 from portal.roles import Role
 from portal.security import require
 from portal.submit import apply_action, create_from_form, save_from_form
@@ -60,10 +61,7 @@ def index():
     require(can_list_sops)
     q = (request.args.get("q") or "").strip()[:80]
     scope = request.args.get("scope", "mine" if current_user.role == Role.EMPLOYEE else "all")
-    try:
-        department_id = int(request.args.get("department") or 0)
-    except ValueError:
-        department_id = 0
+    department_id = int_arg("department", 0)  # an id out of range matches nothing
     writer = can_write_sops(current_user)
     rows = reading.list_sops(
         current_user,
