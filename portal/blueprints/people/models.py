@@ -98,6 +98,11 @@ class Department(db.Model):
     property: Mapped[Property] = relationship(back_populates="departments")
 
 
+def hash_secret(secret: str) -> str:
+    """The production hash of a PIN or password, each with its own random salt."""
+    return generate_password_hash(secret)
+
+
 supervised_departments = Table(
     "supervised_departments",
     db.metadata,
@@ -134,6 +139,9 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When and by whom the account got its current role (on creation and on a role change).
+    role_granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    role_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -167,13 +175,13 @@ class User(UserMixin, db.Model):
 
     # --- secrets ----------------------------------------------------------------------------
     def set_pin(self, pin: str) -> None:
-        self.pin_hash = generate_password_hash(pin)
+        self.pin_hash = hash_secret(pin)
 
     def check_pin(self, pin: str) -> bool:
         return bool(self.pin_hash) and check_password_hash(self.pin_hash, pin)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_secret(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

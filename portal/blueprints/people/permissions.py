@@ -7,7 +7,7 @@ supervise, everyone on themselves.
 """
 
 from portal.blueprints.people.models import Role, User
-from portal.blueprints.people.services import in_scope
+from portal.blueprints.people.services import assignable_roles, in_scope
 from portal.permissions import has_role, signed_in
 
 
@@ -30,10 +30,11 @@ def can_create_person(user, obj=None) -> bool:
 
 
 def can_edit_person(user, person: User) -> bool:
-    """HR edits the people of their property; only a group admin edits a group admin."""
+    """HR edits the employees, supervisors and HR of their property; only a group admin edits
+    a manager or a group admin (HR setting a manager's password would sign in as a manager)."""
     if not has_role(user, Role.HR, Role.ADMIN) or not in_scope(user, person):
         return False
-    return person.role != Role.ADMIN or user.role == Role.ADMIN
+    return Role(person.role) in assignable_roles(user)
 
 
 def can_deactivate_person(user, person: User) -> bool:
@@ -50,6 +51,5 @@ def can_print_staff_record(user, person: User) -> bool:
 
 
 def roles_assignable_by(user) -> list[Role]:
-    if has_role(user, Role.ADMIN):
-        return list(Role)
-    return [Role.EMPLOYEE, Role.SUPERVISOR, Role.HR, Role.MANAGER]
+    """The roles offered on the person form: manager and group admin by a group admin only."""
+    return assignable_roles(user)

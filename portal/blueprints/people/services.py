@@ -92,6 +92,31 @@ def _check_department(data: PersonData) -> Department:
     return department
 
 
+# Roles only a group admin gives: a manager approves SOPs, a group admin acts everywhere. HR
+# creates and edits the other accounts of their property.
+ADMIN_GIVEN_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def assignable_roles(by: User) -> list[Role]:
+    """The roles `by` may give an account (on creation or by an edit)."""
+    if has_role(by, Role.ADMIN):
+        return list(Role)
+    if has_role(by, Role.HR):
+        return [role for role in Role if role not in ADMIN_GIVEN_ROLES]
+    return []
+
+
+def _check_role(data: PersonData, by: User) -> None:
+    if Role(data.role) not in assignable_roles(by):
+        raise DomainError(_("Only a group admin can give the manager or group admin role."), "role")
+
+
+def _grant_role(person: User, by: User) -> None:
+    """Record when and by whom the account got its role (the SOP approval rules ask)."""
+    person.role_granted_at = utcnow()
+    person.role_granted_by_id = by.id
+
+
 def _supervised(data: PersonData) -> list[Department]:
     if data.role != Role.SUPERVISOR or not data.supervises:
         return []
@@ -114,6 +139,7 @@ def _snapshot(person: User) -> dict:
 
 
 def create_person(data: PersonData, *, pin: str | None, password: str | None, by: User) -> User:
+    _check_role(data, by)
     _check_unique(data, None)
     _check_department(data)
     person = User(
@@ -123,6 +149,7 @@ def create_person(data: PersonData, *, pin: str | None, password: str | None, by
     person.username = data.username or None
     person.locale = data.locale or None
     person.supervises = _supervised(data)
+    _grant_role(person, by)
     if Role(data.role).uses_pin:
         person.set_pin(pin or "")
     else:
@@ -145,6 +172,8 @@ def update_person(
         raise DomainError(
             _("Someone else changed this record while you were editing. Reload and try again.")
         )
+    if data.role != person.role:
+        _check_role(data, by)
     _check_unique(data, person.id)
     _check_department(data)
     if Role(data.role).uses_pin and not person.pin_hash:
@@ -152,6 +181,8 @@ def update_person(
     if not Role(data.role).uses_pin and not person.password_hash:
         raise DomainError(_("Set a password for this person before giving them this role."), "role")
     before = _snapshot(person)
+    if data.role != person.role:
+        _grant_role(person, by)
     for key in EDITABLE:
         setattr(person, key, getattr(data, key))
     person.username = data.username or None

@@ -1,13 +1,19 @@
 """Who may read, write, approve and follow up SOPs."""
 
+from datetime import datetime, timedelta
+
 from portal.blueprints.people import services as people
 from portal.blueprints.sops.models import Sop, SopVersion, Stage, VersionStatus
 from portal.blueprints.sops.rules import stage_of
+from portal.database import utcnow
 from portal.permissions import has_role, in_property, signed_in, supervises_department
 from portal.roles import Role
 
 WRITERS = (Role.MANAGER, Role.HR, Role.ADMIN)
 APPROVERS = (Role.MANAGER, Role.ADMIN)
+# An account the author created, or gave its role, approves none of the author's versions
+# until this long after: the author cannot approve through an account of their own making.
+ROLE_GRANT_COOLING_OFF = timedelta(hours=24)
 
 
 def approves(user) -> bool:
@@ -45,13 +51,30 @@ def can_edit_version(user, version: SopVersion) -> bool:
     )
 
 
+def role_granted_by_author(user, version: SopVersion, now: datetime | None = None) -> bool:
+    """Whether the version's author created `user`'s account, or gave it its role, less than
+    24 hours ago."""
+    return (
+        user.role_granted_by_id is not None
+        and user.role_granted_by_id == version.author_id
+        and (now or utcnow()) < user.role_granted_at + ROLE_GRANT_COOLING_OFF
+    )
+
+
+def is_independent_approver(user, version: SopVersion, now: datetime | None = None) -> bool:
+    """The approver is not the author, nor an account the author made or promoted lately (the
+    approve button and the approval itself ask this)."""
+    return version.author_id != user.id and not role_granted_by_author(user, version, now)
+
+
 def can_approve_version(user, version: SopVersion) -> bool:
-    """A manager approves; never the author of the draft."""
+    """A manager approves; never the author of the draft, nor an account the author created or
+    gave its role in the last 24 hours."""
     return (
         approves(user)
         and in_property(user, version.sop.property_id)
         and version.status == VersionStatus.IN_REVIEW
-        and version.author_id != user.id
+        and is_independent_approver(user, version)
     )
 
 

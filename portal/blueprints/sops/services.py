@@ -224,6 +224,13 @@ def approve(
         raise DomainError(_("Only a version in review can be approved."))
     if version.author_id == approver.id:
         raise DomainError(_("You wrote this version: another manager must approve it."))
+    if not permissions.is_independent_approver(approver, version):
+        raise DomainError(
+            _(
+                "The author of this version created your account or gave you your role less "
+                "than 24 hours ago: another manager must approve it."
+            )
+        )
     if not permissions.approves(approver):
         raise DomainError(_("Only a manager can approve an SOP."))
     if effective_date < today:
