@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import re
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from portal import audit
-from portal.blueprints.people.models import User
+from portal.blueprints.people.models import User, hash_secret
 from portal.database import utcnow
 from portal.extensions import db
 from portal.roles import Role
 from portal.sessions import Terminal
 
-_SAFE_IDENTIFIER = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
-_DUMMY_HASH = generate_password_hash("not-a-real-secret")
+# Hashed like every real secret, so a refusal without an account to check costs the same.
+_DUMMY_HASH = hash_secret("not-a-real-secret")
 
 
 @dataclass
@@ -38,9 +39,26 @@ def _candidates(identifier: str, terminal: Terminal | None) -> list[User]:
 
 
 def _secret_matches(user: User, secret: str) -> bool:
-    if Role(user.role).uses_pin:
-        return user.check_pin(secret)
-    return user.check_password(secret)
+    stored = user.pin_hash if Role(user.role).uses_pin else user.password_hash
+    if not stored:
+        _same_work_as_a_check(secret)
+        return False
+    return check_password_hash(stored, secret)
+
+
+def _same_work_as_a_check(secret: str) -> None:
+    """One hash check of the production cost, for refusals that have no secret to check."""
+    check_password_hash(_DUMMY_HASH, secret)
+
+
+def _identifier_ref(identifier: str) -> str:
+    """A short keyed hash of a name that matched no account: repeated tries of the same text
+    can be told apart in the audit trail, but the text (perhaps a secret typed into the wrong
+    field) cannot be read back from it without the app's secret key."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    message = b"sign-in-identifier:" + identifier.casefold().encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
 
 
 def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> SignInResult:
@@ -49,15 +67,19 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
     The caller shows one generic message for every failure: it never says which part was wrong.
     """
     now = utcnow()
-    candidates = [u for u in _candidates(identifier, terminal) if u.active]
-    if not candidates:
-        check_password_hash(_DUMMY_HASH, secret)  # same work as a real check
-        shown = identifier if _SAFE_IDENTIFIER.match(identifier) else "(not shown)"
+    found = _candidates(identifier, terminal)
+    if not found:
+        _same_work_as_a_check(secret)
+        # Never the typed text: a PIN or password typed into the name field would end up here.
         audit.record(
-            "auth.sign_in_failed", actor=None, summary=f"identifier={shown} reason=unknown"
+            "auth.sign_in_failed",
+            actor=None,
+            summary=f"identifier=unknown ref={_identifier_ref(identifier)} reason=unknown",
         )
         return SignInResult(None)
-    open_accounts = [u for u in candidates if not u.is_locked(now)]
+    open_accounts = [u for u in found if u.active and not u.is_locked(now)]
+    if not open_accounts:
+        _same_work_as_a_check(secret)  # a locked or inactive account answers no faster
     matches = [u for u in open_accounts if _secret_matches(u, secret)]
     if len(matches) == 1:
         user = matches[0]
@@ -70,12 +92,14 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
         audit.record("auth.sign_in", user, actor=user, summary="terminal" if terminal else "")
         return SignInResult(user)
     locked_any = False
-    for user in candidates:
-        if user.is_locked(now):
+    for user in found:
+        if not user.active:
+            audit.record("auth.sign_in_failed", user, actor=None, summary="reason=inactive")
+        elif user.is_locked(now):
             locked_any = True
             audit.record("auth.sign_in_refused_locked", user, actor=None)
-            continue
-        locked_any |= register_failure(user)
+        else:
+            locked_any |= register_failure(user)
     return SignInResult(None, locked=locked_any)
 
 

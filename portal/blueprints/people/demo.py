@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import click
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from portal import audit
 from portal.blueprints.people.models import Department, Grade, Property, PropertyKind, Role, User
@@ -126,8 +125,8 @@ def seed_people() -> bool:
             departments[(prop.code, code)] = dept
     db.session.flush()
 
-    password_hash = generate_password_hash(DEMO_PASSWORD)
-    pin_hash = generate_password_hash(DEMO_PIN)
+    # Each person's secret is hashed on its own (its own salt), and only the secret of the way
+    # they sign in: employees a PIN, everyone else a password.
     start = date(2019, 3, 1)
     people: list[User] = []
     for username, role, prop, dept, grade, en, zh, staff_no in ACCOUNTS:
@@ -140,11 +139,10 @@ def seed_people() -> bool:
             name_zh=zh,
             role=role,
             grade=grade,
-            password_hash=password_hash,
-            pin_hash=pin_hash,
             hire_date=start + timedelta(days=97 * len(people)),
             email=f"{username}@staffroom.example",
         )
+        person.set_password(DEMO_PASSWORD)
         people.append(person)
     people[3].supervises = [departments[("HTL", "HK")], departments[("HTL", "FB")]]
     people[5].supervises = [departments[("SPA", "SPA")], departments[("SPA", "FIT")]]
@@ -152,21 +150,20 @@ def seed_people() -> bool:
         prop = "HTL" if i < 38 else "SPA"
         depts = HOTEL_DEPTS if prop == "HTL" else SPA_DEPTS
         en, zh = _names(i)
-        people.append(
-            User(
-                property_id=properties[prop].id,
-                department_id=departments[(prop, depts[i % len(depts)])].id,
-                staff_no=f"E{1001 + i}",
-                name_en=en,
-                name_zh=zh,
-                role=Role.EMPLOYEE,
-                grade=Grade.SENIOR if i % 4 == 0 else Grade.JUNIOR,
-                pin_hash=pin_hash,
-                hire_date=start + timedelta(days=41 * i),
-                phone=f"+86 138 0000 {1001 + i}",
-                locale="zh_Hans" if i % 3 == 0 else None,
-            )
+        employee = User(
+            property_id=properties[prop].id,
+            department_id=departments[(prop, depts[i % len(depts)])].id,
+            staff_no=f"E{1001 + i}",
+            name_en=en,
+            name_zh=zh,
+            role=Role.EMPLOYEE,
+            grade=Grade.SENIOR if i % 4 == 0 else Grade.JUNIOR,
+            hire_date=start + timedelta(days=41 * i),
+            phone=f"+86 138 0000 {1001 + i}",
+            locale="zh_Hans" if i % 3 == 0 else None,
         )
+        employee.set_pin(DEMO_PIN)
+        people.append(employee)
     db.session.add_all(people)
     db.session.flush()
     admin = people[0]  # the group admin sets the group up
