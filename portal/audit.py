@@ -2,20 +2,38 @@
 
 record() is called by every service that changes something, inside the same transaction, so the
 change and its audit row commit or roll back together. Rows form a hash chain: a row edited or
-deleted outside the portal is found by `flask audit verify`; on PostgreSQL a trigger refuses
-UPDATE and DELETE on the table (see the migration).
+deleted outside the portal is found by `flask audit verify`; on PostgreSQL and on SQLite triggers
+refuse UPDATE and DELETE on the table (see the migrations). This is SECURITY.md's "Audit trail"
+promise: append-only, each row carrying the hash of the previous one, checked by a command.
+
+A chain alone cannot show that its newest rows were removed, nor that a row was edited and every
+later hash recomputed. So the head of the chain is also kept outside the database: a checkpoint
+(the last row's id, its hash and the number of rows up to it), signed with an HMAC under the
+app's SECRET_KEY, which the database does not hold, written atomically to
+instance/audit-head.json (or AUDIT_HEAD_PATH) and to the log each time one is taken. verify()
+checks the rows up to the checkpoint against it and the rows after it by the chain only, so
+ordinary writes after a checkpoint never look like tampering. The checkpoint moves forward at
+the end of every intact `flask audit verify` and with `flask audit checkpoint`; it is replaced
+deliberately (`flask audit checkpoint --replace`) after restoring a backup, re-creating the
+database or changing SECRET_KEY, the only legitimate events that shorten or re-sign the chain.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, select
+from sqlalchemy import Connection, ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, advisory_lock, utcnow
@@ -128,17 +146,166 @@ def describe_changes(before: dict, after: dict) -> str:
     return "; ".join(parts)
 
 
+# --- The signed head -----------------------------------------------------------------------
+
+HEAD_FILE = "audit-head.json"
+_HEAD_CONTEXT = b"staffroom audit head v1\n"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain when it was last known good: rows up to last_id, count of them."""
+
+    last_id: int  # 0 for an empty trail
+    last_hash: str
+    count: int
+    taken_at: str
+
+    def _message(self) -> bytes:
+        fields = [self.last_id, self.last_hash, self.count, self.taken_at]
+        return _HEAD_CONTEXT + json.dumps(fields, separators=(",", ":")).encode("utf-8")
+
+    def signature(self, key: str | bytes) -> str:
+        key = key.encode("utf-8") if isinstance(key, str) else key
+        return hmac.new(key, self._message(), hashlib.sha256).hexdigest()
+
+
+class CheckpointError(Exception):
+    """The checkpoint file is missing, unreadable or not signed with this app's key."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind  # "missing" or "bad"
+
+
+def head_path() -> Path:
+    configured = current_app.config.get("AUDIT_HEAD_PATH")
+    return Path(configured) if configured else Path(current_app.instance_path) / HEAD_FILE
+
+
+def _signing_key() -> str | bytes:
+    key = current_app.config.get("SECRET_KEY")
+    if not key:
+        raise RuntimeError("SECRET_KEY is needed to sign the audit checkpoint")
+    return key
+
+
+def read_checkpoint(path: Path | None = None) -> Checkpoint:
+    """The signed checkpoint; CheckpointError when it is missing, damaged or forged."""
+    path = path or head_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CheckpointError("missing", f"no signed checkpoint at {path}") from None
+    try:
+        data = json.loads(raw)
+        checkpoint = Checkpoint(
+            last_id=int(data["last_id"]),
+            last_hash=str(data["last_hash"]),
+            count=int(data["count"]),
+            taken_at=str(data["taken_at"]),
+        )
+        signature = str(data["signature"])
+    except (ValueError, KeyError, TypeError):
+        raise CheckpointError("bad", f"the checkpoint at {path} is not readable") from None
+    if not hmac.compare_digest(signature, checkpoint.signature(_signing_key())):
+        raise CheckpointError("bad", f"the checkpoint at {path} is not signed with this app's key")
+    return checkpoint
+
+
+def write_checkpoint(checkpoint: Checkpoint, path: Path | None = None) -> Path:
+    """Write the signed checkpoint atomically (a temporary file renamed over the old one)."""
+    path = path or head_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "last_id": checkpoint.last_id,
+        "last_hash": checkpoint.last_hash,
+        "count": checkpoint.count,
+        "taken_at": checkpoint.taken_at,
+        "signature": checkpoint.signature(_signing_key()),
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    current_app.logger.info(
+        "audit checkpoint taken: row %s, hash %s, %s rows, at %s, signature %s (%s)",
+        body["last_id"],
+        body["last_hash"],
+        body["count"],
+        body["taken_at"],
+        body["signature"],
+        path,
+    )
+    return path
+
+
+# --- Verifying -------------------------------------------------------------------------------
+
+
 @dataclass
 class VerifyResult:
     checked: int
     first_bad_id: int | None
     reason: str = ""
+    # How the rows compare with the signed checkpoint: "matched", "missing" or "bad"
+    # (the file could not be trusted; see head_problem), or "not checked".
+    head: str = "not checked"
+    head_problem: str = ""
+    # The head of the chain as read: what a new checkpoint would record.
+    last_id: int = 0
+    last_hash: str = GENESIS
+
+    @property
+    def chain_intact(self) -> bool:
+        return self.first_bad_id is None and not self.reason
+
+    @property
+    def intact(self) -> bool:
+        """The chain holds and it matches a trusted checkpoint."""
+        return self.chain_intact and self.head == "matched"
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.last_id, self.last_hash, self.checked, utcnow().isoformat())
 
 
-def verify() -> VerifyResult:
-    """Walk the chain in order; report the first row whose hash or link does not match."""
+_NO_CHECKPOINT = object()
+
+
+def verify(checkpoint=_NO_CHECKPOINT) -> VerifyResult:
+    """Walk the chain in order; report the first row whose hash or link does not match, then
+    compare the rows up to the signed checkpoint with it.
+
+    `checkpoint` defaults to the signed file (head_path()); pass None to check the chain alone.
+    Rows at or below the checkpointed id must end in the checkpointed hash at that id, and be
+    as many as it counted (else the chain was rewritten, or rows were removed); rows after it
+    are checked by the chain only.
+    """
+    head, head_problem = "not checked", ""
+    if checkpoint is _NO_CHECKPOINT:
+        try:
+            checkpoint = read_checkpoint()
+        except CheckpointError as exc:
+            checkpoint, head, head_problem = None, exc.kind, str(exc)
     prev = GENESIS
     checked = 0
+    last_id = 0
+    upto = 0  # rows with id <= checkpoint.last_id
+    hash_at_head: str | None = None
     query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
     with db.session.scalars(query) as rows:  # a server-side cursor on PostgreSQL: close it
         for event in rows:
@@ -148,7 +315,82 @@ def verify() -> VerifyResult:
             if _digest(prev, event) != event.row_hash:
                 return VerifyResult(checked, event.id, "row content does not match its hash")
             prev = event.row_hash
-    return VerifyResult(checked, None)
+            last_id = event.id
+            if checkpoint is not None and event.id <= checkpoint.last_id:
+                upto += 1
+                if event.id == checkpoint.last_id:
+                    hash_at_head = event.row_hash
+    result = VerifyResult(checked, None, head=head, head_problem=head_problem)
+    result.last_id, result.last_hash = last_id, prev
+    if checkpoint is None:
+        return result
+    result.head = "matched"
+    if checkpoint.last_id == 0:
+        pass  # checkpointed while empty: every row is newer
+    elif hash_at_head is None and last_id < checkpoint.last_id:
+        result.first_bad_id = checkpoint.last_id
+        result.reason = (
+            f"the trail was truncated: it ends at row {last_id or 'none'}, before the "
+            f"checkpointed row {checkpoint.last_id} ({checkpoint.count} rows up to it "
+            f"checkpointed, {upto} found)"
+        )
+    elif hash_at_head is None:
+        result.first_bad_id = checkpoint.last_id
+        result.reason = (
+            f"the checkpointed row {checkpoint.last_id} is gone and the chain was rewritten "
+            "around it"
+        )
+    elif hash_at_head != checkpoint.last_hash:
+        result.first_bad_id = checkpoint.last_id
+        result.reason = (
+            f"the chain was rewritten: row {checkpoint.last_id} no longer has the checkpointed hash"
+        )
+    if not result.reason and upto != checkpoint.count:
+        result.first_bad_id = checkpoint.last_id
+        result.reason = (
+            f"rows were removed: {checkpoint.count} rows up to row {checkpoint.last_id} "
+            f"checkpointed, {upto} found"
+        )
+    return result
+
+
+@contextlib.contextmanager
+def append_only_suspended(connection: Connection) -> Iterator[None]:
+    """Maintenance path: lift the database's append-only guard for the enclosing transaction.
+
+    For emptying a test database and nothing else: the triggers come back (SQLite: recreated
+    from their own definitions) before the transaction ends, and a change made here breaks the
+    chain or the signed checkpoint as any other would.
+    """
+    dialect = connection.dialect.name
+    saved: list[tuple[str, str]] = []
+    if dialect == "postgresql":
+        if connection.execute(text("SHOW session_replication_role")).scalar() == "replica":
+            dialect = "postgresql, triggers already off"  # nothing to lift or to restore
+        else:
+            connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+    elif dialect == "sqlite":
+        saved = list(
+            connection.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+                )
+            ).tuples()
+        )
+        for name, _sql in saved:
+            connection.execute(text(f'DROP TRIGGER "{name}"'))
+    try:
+        yield
+    except BaseException:
+        # PostgreSQL: the failed transaction must roll back, and that restores the trigger.
+        for _name, sql in saved:
+            connection.execute(text(sql))
+        raise
+    if dialect == "postgresql":
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    for _name, sql in saved:
+        connection.execute(text(sql))
 
 
 def action_label(action: str) -> str:

@@ -1,5 +1,6 @@
 """Core command-line tools: `flask seed-demo` (every module's seeder, in order) and
-`flask audit verify`. Modules bring their own commands through their registration."""
+`flask audit verify` and `flask audit checkpoint` (the signed head of the trail, see
+portal/audit.py). Modules bring their own commands through their registration."""
 
 from __future__ import annotations
 
@@ -27,18 +28,71 @@ def init_app(app: Flask) -> None:
 
     @audit_cli.command("verify")
     def verify():
-        """Check the hash chain; report the first row that was changed or removed."""
+        """Check the hash chain against the signed checkpoint; move the checkpoint if intact."""
         from portal import audit
 
         result = audit.verify()
-        if result.first_bad_id is None:
-            click.echo(f"audit trail intact: {result.checked} rows checked")
-            return
-        click.echo(
-            f"audit trail TAMPERED at row {result.first_bad_id}: {result.reason} "
-            f"({result.checked} rows read)",
-            err=True,
-        )
-        raise SystemExit(1)
+        if not result.chain_intact:
+            click.echo(
+                f"audit trail TAMPERED at row {result.first_bad_id}: {result.reason} "
+                f"({result.checked} rows read)",
+                err=True,
+            )
+            raise SystemExit(1)
+        if result.head == "missing":
+            click.echo(
+                f"audit CHECKPOINT MISSING: {result.head_problem}; the chain holds "
+                f"({result.checked} rows) but removed newest rows or a rewritten chain would "
+                "go unnoticed. If the trail is known good, run `flask audit checkpoint`.",
+                err=True,
+            )
+            raise SystemExit(1)
+        if result.head == "bad":
+            click.echo(
+                f"audit CHECKPOINT FORGED OR DAMAGED: {result.head_problem}; it was not "
+                "trusted and not replaced.",
+                err=True,
+            )
+            raise SystemExit(1)
+        click.echo(f"audit trail intact: {result.checked} rows checked")
+        _take(audit, result)
+
+    @audit_cli.command("checkpoint")
+    @click.option(
+        "--replace",
+        is_flag=True,
+        help="Start over from the chain as it is now, although it does not match the current "
+        "checkpoint (after restoring a backup, re-creating the database or changing "
+        "SECRET_KEY).",
+    )
+    def checkpoint(replace: bool):
+        """Verify the chain and record its signed head in the instance folder."""
+        from portal import audit
+
+        result = audit.verify()
+        if result.head == "missing":  # the first checkpoint of this trail
+            result = audit.verify(None)
+        elif replace and not result.intact:
+            click.echo(f"replacing the checkpoint: {result.head_problem or result.reason}")
+            result = audit.verify(None)
+        if not result.chain_intact:
+            click.echo(
+                f"no checkpoint taken: audit trail TAMPERED at row {result.first_bad_id}: "
+                f"{result.reason}",
+                err=True,
+            )
+            raise SystemExit(1)
+        if result.head == "bad":
+            click.echo(
+                f"no checkpoint taken: {result.head_problem} (use --replace to start over)",
+                err=True,
+            )
+            raise SystemExit(1)
+        _take(audit, result)
+
+    def _take(audit, result) -> None:
+        head = result.checkpoint()
+        path = audit.write_checkpoint(head)
+        click.echo(f"checkpoint taken: row {head.last_id}, {head.count} rows, {path}")
 
     app.cli.add_command(audit_cli)

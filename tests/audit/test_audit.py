@@ -1,5 +1,6 @@
-"""The audit trail: append-only, hash-chained, filtered, exported."""
+"""The audit trail: append-only, hash-chained, checkpointed, filtered, exported."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -23,12 +24,21 @@ def _record_some(n=5):
 
 
 def _tamper(db, sql, **params):
-    """Change rows behind the portal's back (on PostgreSQL the trigger must be set aside)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
-    db.session.execute(text(sql), params)
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+    """Change rows behind the portal's back (the append-only triggers are set aside)."""
+    with audit.append_only_suspended(db.session.connection()):
+        db.session.execute(text(sql), params)
+
+
+@pytest.fixture(autouse=True)
+def head_file(app, tmp_path, monkeypatch):
+    """Each test keeps its own signed checkpoint (the session's instance folder stays clean)."""
+    path = tmp_path / "audit-head.json"
+    monkeypatch.setitem(app.config, "AUDIT_HEAD_PATH", str(path))
+    return path
+
+
+def _cli(app, *args):
+    return app.test_cli_runner().invoke(args=["audit", *args])
 
 
 def test_rows_chain_and_verify(ctx, db):
@@ -56,35 +66,115 @@ def test_a_deleted_row_is_reported(ctx, db):
     assert audit.verify().first_bad_id == events[3].id
 
 
-def test_the_database_refuses_changes_where_it_can(ctx, db):
+def test_the_database_refuses_changes(ctx, db):
     _person, events = _record_some(2)
-    if db.engine.dialect.name == "postgresql":
-        for sql in (
-            "UPDATE audit_events SET summary = 'x' WHERE id = :id",
-            "DELETE FROM audit_events WHERE id = :id",
-        ):
-            nested = db.session.begin_nested()
-            with pytest.raises(DBAPIError, match="append-only"):
-                db.session.execute(text(sql), {"id": events[0].id})
-            nested.rollback()
-    else:  # SQLite has no such trigger here: the hash chain is the guard, as shown above
-        db.session.execute(
-            text("UPDATE audit_events SET summary = 'x' WHERE id = :id"), {"id": events[0].id}
-        )
-        db.session.expire_all()
-        assert audit.verify().first_bad_id == events[0].id
+    for sql in (
+        "UPDATE audit_events SET summary = 'x' WHERE id = :id",
+        "DELETE FROM audit_events WHERE id = :id",
+    ):
+        nested = db.session.begin_nested()
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(sql), {"id": events[0].id})
+        nested.rollback()
+    db.session.expire_all()
+    assert db.session.get(AuditEvent, events[0].id).summary == "change 0"
 
 
 def test_cli_verify_reports_intact_and_tampered(app, ctx, db):
     _person, events = _record_some(3)
-    runner = app.test_cli_runner()
-    ok = runner.invoke(args=["audit", "verify"])
+    assert _cli(app, "checkpoint").exit_code == 0
+    ok = _cli(app, "verify")
     assert ok.exit_code == 0 and "audit trail intact" in ok.output
     _tamper(db, "UPDATE audit_events SET action = 'forged' WHERE id = :id", id=events[1].id)
     db.session.expire_all()
-    bad = runner.invoke(args=["audit", "verify"])
+    bad = _cli(app, "verify")
     assert bad.exit_code == 1
     assert f"TAMPERED at row {events[1].id}" in bad.output
+
+
+def test_removed_newest_rows_are_reported_as_truncation(app, ctx, db, head_file):
+    _person, events = _record_some(5)
+    newest, cut = events[-1].id, events[3].id
+    taken = _cli(app, "checkpoint")
+    assert taken.exit_code == 0, taken.output
+    assert json.loads(head_file.read_text())["last_id"] == newest
+    # The chain of what is left is sound: only the signed head can tell.
+    _tamper(db, "DELETE FROM audit_events WHERE id >= :id", id=cut)
+    db.session.expire_all()
+    assert audit.verify(None).first_bad_id is None
+    result = audit.verify()
+    assert result.first_bad_id == newest and "truncated" in result.reason
+    bad = _cli(app, "verify")
+    assert bad.exit_code == 1 and "truncated" in bad.output
+    assert json.loads(head_file.read_text())["last_id"] == newest  # not moved back
+
+
+def test_a_rewritten_chain_is_reported(app, ctx, db):
+    _person, events = _record_some(5)
+    assert _cli(app, "checkpoint").exit_code == 0
+    # Edit a middle row and recompute every later hash, as someone with the code could.
+    _tamper(
+        db, "UPDATE audit_events SET summary = 'nothing happened' WHERE id = :id", id=events[2].id
+    )
+    db.session.expire_all()
+    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    prev = audit.GENESIS
+    for row in rows:
+        if row.id >= events[2].id:
+            new_hash = audit._digest(prev, row)
+            _tamper(
+                db,
+                "UPDATE audit_events SET prev_hash = :prev, row_hash = :hash WHERE id = :id",
+                prev=prev,
+                hash=new_hash,
+                id=row.id,
+            )
+            prev = new_hash
+        else:
+            prev = row.row_hash
+    db.session.expire_all()
+    assert audit.verify(None).first_bad_id is None  # the chain alone is fooled
+    result = audit.verify()
+    assert result.first_bad_id == events[-1].id and "rewritten" in result.reason
+    bad = _cli(app, "verify")
+    assert bad.exit_code == 1 and "rewritten" in bad.output
+
+
+def test_a_forged_or_missing_checkpoint_is_reported(app, ctx, db, head_file):
+    _person, events = _record_some(3)
+    missing = _cli(app, "verify")
+    assert missing.exit_code == 1 and "CHECKPOINT MISSING" in missing.output
+    assert not head_file.exists()  # verify never starts one by itself
+    assert _cli(app, "checkpoint").exit_code == 0
+    # Someone removes the newest row and writes a checkpoint to match, without the key.
+    _tamper(db, "DELETE FROM audit_events WHERE id = :id", id=events[-1].id)
+    db.session.expire_all()
+    forged = json.loads(head_file.read_text())
+    forged.update(last_id=events[-2].id, last_hash=events[-2].row_hash, count=forged["count"] - 1)
+    head_file.write_text(json.dumps(forged))
+    result = audit.verify()
+    assert result.head == "bad" and "not signed" in result.head_problem
+    bad = _cli(app, "verify")
+    assert bad.exit_code == 1 and "CHECKPOINT FORGED OR DAMAGED" in bad.output
+    refused = _cli(app, "checkpoint")
+    assert refused.exit_code == 1 and "--replace" in refused.output
+    head_file.write_text("{not json")
+    assert "not readable" in audit.verify().head_problem
+    # After a restore (or a new SECRET_KEY) the operator starts over on purpose.
+    assert _cli(app, "checkpoint", "--replace").exit_code == 0
+    assert _cli(app, "verify").exit_code == 0
+
+
+def test_normal_writes_after_a_checkpoint_stay_intact(app, ctx, db, head_file):
+    _record_some(3)
+    assert _cli(app, "checkpoint").exit_code == 0
+    _person, later = _record_some(2)
+    ok = _cli(app, "verify")
+    assert ok.exit_code == 0 and "audit trail intact" in ok.output, ok.output
+    head = json.loads(head_file.read_text())  # and the checkpoint moved to the newest row
+    assert (head["last_id"], head["last_hash"]) == (later[-1].id, later[-1].row_hash)
+    audit.record("test.event", actor=None, summary="one more")
+    assert audit.verify().intact
 
 
 def test_summaries_of_sign_in_never_hold_secrets(client, db):
