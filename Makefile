@@ -9,7 +9,7 @@ PO := portal/translations/zh_Hans/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # System packages: WeasyPrint's fast font subsetter and the CJK fonts (documents), Chromium (tests).
-RUN_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+RUN_DEBS := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(RUN_DEBS) chromium
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \

@@ -5,7 +5,7 @@ known for them.
 
 Revision ID: a8d2c6e41f01
 Revises: de1d1d96b0f4
-Create Date: 2026-11-24 09:00:00.000000
+Create Date: 2026-12-01 23:30:00.000000
 
 """
 

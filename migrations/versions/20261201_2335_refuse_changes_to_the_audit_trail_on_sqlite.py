@@ -6,7 +6,7 @@ triggers with the old table and must create them again.
 
 Revision ID: b3e9f7a2c5d4
 Revises: a8d2c6e41f01
-Create Date: 2026-11-24 10:00:00.000000
+Create Date: 2026-12-01 23:35:00.000000
 
 """
 
