@@ -36,6 +36,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
             "PORTAL_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'staffroom.db'}"
         )
     _fix_postgres_url(app)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        from portal.ratelimit import default_uri
+
+        app.config["RATELIMIT_STORAGE_URI"] = default_uri(app.instance_path)
 
     # Ids in paths fit the database's integer columns: a larger number is a 404, never a 500.
     app.url_map.converters["int"] = BoundedInt
@@ -82,6 +86,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    import portal.ratelimit  # noqa: F401 - registers the portal+file:// storage
+
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.user_loader)

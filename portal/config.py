@@ -60,7 +60,8 @@ class Config:
     # Sign-in protection.
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_MINUTES = 15
-    RATELIMIT_STORAGE_URI = os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://")
+    # None: a file in instance/ that every worker of this server shares (portal/ratelimit.py).
+    RATELIMIT_STORAGE_URI = os.environ.get("PORTAL_RATELIMIT_STORAGE_URL") or None
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "12 per minute"
