@@ -115,6 +115,48 @@ def sop_measures(app, client) -> list:
     ]
 
 
+def sign_in_refusals(app) -> list:
+    """Unknown name, wrong PIN, locked, inactive: the medians must not tell them apart (the
+    slowest within 20% of the fastest). The demo's secrets carry the production hash."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from portal.blueprints.people.models import User
+    from portal.database import utcnow
+    from portal.extensions import db
+
+    with app.app_context():
+        db.session.execute(
+            update(User)
+            .where(User.staff_no == "E1003")
+            .values(locked_until=utcnow() + timedelta(days=1))
+        )
+        db.session.execute(update(User).where(User.staff_no == "E1004").values(active=False))
+        db.session.commit()
+    kinds = {"unknown": "E9999", "wrong PIN": "E1002", "locked": "E1003", "inactive": "E1004"}
+    client = app.test_client()
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for _round in range(20):
+        for kind, identifier in kinds.items():
+            times[kind] += timed(
+                lambda i=identifier: client.post(
+                    "/auth/login", data={"identifier": i, "secret": "000000"}
+                ),
+                1,
+            )
+        with app.app_context():  # keep the wrong-PIN account below the lockout
+            db.session.execute(
+                update(User).where(User.staff_no == "E1002").values(failed_logins=0)
+            )
+            db.session.commit()
+    medians = {kind: statistics.median(values) for kind, values in times.items()}
+    rows = [(f"sign-in refused, {kind} (ms)", value, None) for kind, value in medians.items()]
+    ratio = max(medians.values()) / min(medians.values())
+    rows.append(("sign-in refusals, slowest / fastest", ratio, 1.2))
+    return rows
+
+
 def main() -> None:
     tmp = tempfile.mkdtemp(prefix="staffroom-bench-")
     os.environ["PORTAL_INSTANCE_PATH"] = tmp
@@ -168,6 +210,7 @@ def main() -> None:
     rows.append(("staff record PDF size (KB)", size, 400))
 
     rows += sop_measures(app, client)
+    rows += sign_in_refusals(app)
 
     rows.append(("web process RSS (MB)", rss_mb(os.getpid()), 150))
     workers = pdf.worker_pids()
