@@ -146,9 +146,7 @@ def sign_in_refusals(app) -> list:
                 1,
             )
         with app.app_context():  # keep the wrong-PIN account below the lockout
-            db.session.execute(
-                update(User).where(User.staff_no == "E1002").values(failed_logins=0)
-            )
+            db.session.execute(update(User).where(User.staff_no == "E1002").values(failed_logins=0))
             db.session.commit()
     medians = {kind: statistics.median(values) for kind, values in times.items()}
     rows = [(f"sign-in refused, {kind} (ms)", value, None) for kind, value in medians.items()]
