@@ -91,6 +91,13 @@ def discover(names: Iterable[str] | None = None) -> list[Module]:
 def init_app(app: Flask, names: Iterable[str] | None = None) -> list[Module]:
     modules = discover(names)
     app.extensions[EXTENSION] = {m.name: m for m in modules}
+    # Labels are looked up once per audit row on a page: merge them once, here.
+    app.extensions[EXTENSION + ".actions"] = {
+        k: v for m in modules for k, v in m.audit_actions.items()
+    }
+    app.extensions[EXTENSION + ".objects"] = {
+        k: v for m in modules for k, v in m.audit_objects.items()
+    }
     for module in modules:
         app.register_blueprint(module.blueprint)
         for rule, endpoint, methods in module.extra_rules:
@@ -117,17 +124,11 @@ def nav_entries() -> list[NavEntry]:
 
 
 def audit_actions() -> dict[str, object]:
-    labels: dict[str, object] = {}
-    for module in registered():
-        labels.update(module.audit_actions)
-    return labels
+    return current_app.extensions.get(EXTENSION + ".actions", {})
 
 
 def audit_objects() -> dict[str, object]:
-    labels: dict[str, object] = {}
-    for module in registered():
-        labels.update(module.audit_objects)
-    return labels
+    return current_app.extensions.get(EXTENSION + ".objects", {})
 
 
 def cards_for_role(role: str) -> list[Card]:
