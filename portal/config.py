@@ -16,6 +16,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -78,9 +83,16 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
 
-    # Documents.
-    PDF_TIMEOUT = _env_int("PORTAL_PDF_TIMEOUT", 60)
-    PDF_WORKERS = _env_int("PORTAL_PDF_WORKERS", 1)
+    # Documents (portal/pdf.py): a print never holds a web worker while WeasyPrint works.
+    PDF_TIMEOUT = _env_int("PORTAL_PDF_TIMEOUT", 60)  # a render running longer is stopped
+    PDF_WORKERS = _env_int("PORTAL_PDF_WORKERS", 1)  # PDF processes per web worker
+    # Seconds a print request may wait for a quick render before answering "preparing".
+    PDF_INLINE_WAIT = _env_float("PORTAL_PDF_INLINE_WAIT", 0.0)
+    PDF_QUEUE_LIMIT = _env_int("PORTAL_PDF_QUEUE_LIMIT", 32)  # renders waiting per web worker
+    # Finished PDFs shared by the workers: None is instance/documents/; oldest out past the size.
+    PDF_CACHE_DIR = os.environ.get("PORTAL_PDF_CACHE_DIR") or None
+    PDF_CACHE_BYTES = _env_int("PORTAL_PDF_CACHE_MB", 200) * 1024 * 1024
+    PDF_NICE = _env_int("PORTAL_PDF_NICE", 10)  # PDF processes run below the web workers
 
     # Domain modules to load: None loads every package under portal/blueprints/.
     PORTAL_MODULES: tuple[str, ...] | None = None
@@ -100,6 +112,9 @@ class TestingConfig(Config):
     TESTING = True
     RATELIMIT_STORAGE_URI = "memory://"
     PDF_TIMEOUT = 60
+    # Every module's tests read the PDF of one request; the tests of portal/pdf.py set 0 to
+    # prove the production path (answer "preparing", then poll).
+    PDF_INLINE_WAIT = 90.0
 
 
 def config_from_env() -> type[Config]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import mimetypes
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -76,6 +78,15 @@ def __getattr__(name: str):
     if name == "StaticOnlyFetcher":
         return fetcher_class()
     raise AttributeError(name)
+
+
+def start(nice: int = 0) -> None:
+    """Runs once in each new PDF process: a lower priority than the web workers (pages keep
+    their speed while documents render), and WeasyPrint loaded before the first document."""
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    import weasyprint  # noqa: F401
 
 
 def render(html: str, static_folder: str) -> bytes:

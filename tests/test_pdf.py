@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from portal import pdf, pdfworker
+from portal import pdf, pdfjobs, pdfworker
 from tests import factories
 
 
@@ -126,10 +126,10 @@ def test_same_document_is_served_from_the_cache(app, monkeypatch):
     with app.test_request_context():
         first = pdf.html_to_pdf(html)
 
-        def no_pool():
+        def no_pool(*args):
             raise AssertionError("rendered twice")
 
-        monkeypatch.setattr(pdf, "_get_pool", no_pool)
+        monkeypatch.setattr(pdfjobs, "get_pool", no_pool)
         assert pdf.html_to_pdf(html) == first
 
 
