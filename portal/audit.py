@@ -20,19 +20,23 @@ database or changing SECRET_KEY, the only legitimate events that shorten or re-s
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; named so that extraction finds it
 from sqlalchemy import Connection, ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -406,3 +410,188 @@ def object_label(object_type: str | None) -> str:
 
     label = modules.audit_objects().get(object_type or "")
     return str(label) if label is not None else (object_type or "")
+
+
+# --- Reading the trail in the reader's language ----------------------------------------------
+# A summary is written once, in English words and codes, in one of two shapes that are read
+# back here: "key=value key=value" (what happened) and "key: old -> new; key: old -> new" (what
+# changed); any other summary is shown as it was written. Stored rows never change: only how
+# they are shown follows the reader's language. The core names the keys it writes below; each
+# module names its own with name_details() when it declares itself.
+
+
+@dataclass(frozen=True)
+class DetailKey:
+    """How to show one key of the summaries: its label, and how to show a stored value
+    (`value(stored, event)`, stored None for an empty value) when it is a code."""
+
+    label: object  # a lazy translatable string
+    value: Callable[[str | None, AuditEvent], str] | None = None
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One readable part of a summary: free text (no label), a value, or a change."""
+
+    label: str | None
+    value: str = ""
+    old: str | None = None
+    new: str | None = None
+
+    @property
+    def is_change(self) -> bool:
+        return self.old is not None
+
+
+_DETAIL_KEYS: dict[str, DetailKey] = {}
+_PHRASES: dict[str, object] = {}
+_CHANGE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_ ]{0,39}): (?P<old>.*?) -> (?P<new>.*)", re.S)
+_EMPTY = {"", "None", "-", "[]"}
+
+
+def name_details(
+    keys: dict[str, DetailKey | object] | None = None, phrases: dict[str, object] | None = None
+) -> None:
+    """Name the keys (and whole summaries) a module writes, so the trail shows them readably.
+
+    `keys`: key -> DetailKey, or a lazy label alone. `phrases`: a regular expression that a
+    whole summary matches -> a lazy text, whose %(name)s placeholders take the named groups.
+    """
+    for key, spec in (keys or {}).items():
+        _DETAIL_KEYS[key] = spec if isinstance(spec, DetailKey) else DetailKey(spec)
+    _PHRASES.update(phrases or {})
+    _key_pattern.cache_clear()
+
+
+@functools.cache
+def _key_pattern() -> re.Pattern | None:
+    keys = sorted(_DETAIL_KEYS, key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile(r"(?:^|(?<=\s))(?P<key>" + "|".join(map(re.escape, keys)) + r")=")
+
+
+def _label(key: str) -> str:
+    spec = _DETAIL_KEYS.get(key)
+    return str(spec.label) if spec is not None else key
+
+
+def _value(key: str, stored: str, event: AuditEvent) -> str:
+    from portal.i18n import join_list
+
+    stored = stored.strip()
+    spec = _DETAIL_KEYS.get(key)
+    render = spec.value if spec is not None else None
+    if stored.startswith("[") and stored.endswith("]"):
+        try:
+            items = ast.literal_eval(stored)
+        except (ValueError, SyntaxError):
+            items = None
+        if isinstance(items, list):
+            if not items:
+                return "—"
+            return join_list(_one(render, str(item), event) for item in items)
+    if stored in ("True", "False"):
+        return str(_l("Yes") if stored == "True" else _l("No"))
+    return _one(render, stored, event)
+
+
+def _one(render, stored: str, event: AuditEvent) -> str:
+    empty = stored in _EMPTY
+    if render is None:
+        return "—" if empty else stored
+    try:
+        return render(None if empty else stored, event)
+    except Exception:  # a value the renderer does not know (an older row): as it was written
+        return "—" if empty else stored
+
+
+def details(event: AuditEvent) -> list[Detail]:
+    """The summary of `event` in the reader's language, as a list of parts."""
+    summary = (event.summary or "").strip()
+    if not summary:
+        return []
+    for pattern, phrase in _PHRASES.items():
+        if found := re.fullmatch(pattern, summary):
+            return [Detail(None, str(phrase) % found.groupdict())]
+    changes = [_CHANGE.fullmatch(part) for part in summary.split("; ")]
+    if all(changes):
+        return [
+            Detail(
+                _label(m["key"]),
+                old=_value(m["key"], m["old"], event),
+                new=_value(m["key"], m["new"], event),
+            )
+            for m in changes
+        ]
+    pattern = _key_pattern()
+    found = list(pattern.finditer(summary)) if pattern is not None else []
+    if not found:
+        return [Detail(None, summary)]
+    parts = []
+    if lead := summary[: found[0].start()].strip():
+        parts.append(Detail(None, lead))
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(summary)
+        key = match["key"]
+        parts.append(Detail(_label(key), _value(key, summary[match.end() : end], event)))
+    return parts
+
+
+def details_text(event: AuditEvent) -> str:
+    """The readable summary on one line (the CSV's column)."""
+    return "; ".join(
+        f"{d.label}: {d.old} → {d.new}"
+        if d.is_change
+        else (f"{d.label}: {d.value}" if d.label else d.value)
+        for d in details(event)
+    )
+
+
+def _language(stored: str | None, event: AuditEvent) -> str:
+    from portal.i18n import LANGUAGE_NAMES
+
+    if stored is None:
+        return str(_l("As the browser says"))
+    return LANGUAGE_NAMES[stored]
+
+
+def _coded(labels: dict[str, object]) -> Callable[[str | None, AuditEvent], str]:
+    def render(stored: str | None, event: AuditEvent) -> str:
+        return "—" if stored is None else str(labels[stored])
+
+    return render
+
+
+SESSION_END_REASONS = {
+    "idle": _l("nobody used the screen for a while"),
+    "expired": _l("time limit reached"),
+    "switched": _l("next person on the terminal"),
+    "signed_out": _l("signed out"),
+    "deactivated": _l("account deactivated"),
+    "inactive": _l("account deactivated"),
+    "reset": _l("new PIN or password set"),
+    "locked": _l("account locked"),
+    "device": _l("another device"),
+    "ended": _l("ended"),
+    "unknown": _l("not known"),
+}
+
+name_details(
+    {
+        "locale": DetailKey(_l("Language"), _language),
+        "reason": DetailKey(_l("Reason"), _coded(SESSION_END_REASONS)),
+        "failures": _l("Failed attempts in a row"),
+        "check": _l("Check"),
+        "identifier": DetailKey(_l("Name typed"), _coded({"unknown": _l("not known")})),
+        "ref": _l("Reference"),
+        "name": pgettext("record", "Name"),  # a terminal's, say: not a person's 姓名
+        "location": _l("Location"),
+        "sessions ended": _l("Sessions ended"),
+    },
+    phrases={
+        "terminal": _l("On a shared terminal"),
+        "no change": _l("Nothing changed"),
+        r"locked for (?P<minutes>\d+) minutes": _l("Locked for %(minutes)s minutes"),
+    },
+)

@@ -64,6 +64,13 @@ def localized(obj, field: str = "name") -> str:
     return (zh or en) if is_chinese() else (en or zh)
 
 
+def join_list(items) -> str:
+    """Words of a list in running text, as each language writes them: 客房部、餐饮部 in Chinese,
+    Housekeeping, Food & Beverage in English (also the Jinja filter `join_list`)."""
+    words = [str(item) for item in items if item is not None and str(item) != ""]
+    return ("、" if is_chinese() else ", ").join(words)
+
+
 def local_today() -> date:
     """Today in the properties' time zone: the date people mean when they pick one."""
     return datetime.now(ZoneInfo(select_timezone())).date()
@@ -118,6 +125,10 @@ def compile_catalogues(app) -> None:
 def init_app(app) -> None:
     compile_catalogues(app)
     app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, number=fmt_number, localized=localized
+        date=fmt_date,
+        datetime=fmt_datetime,
+        number=fmt_number,
+        localized=localized,
+        join_list=join_list,
     )
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, is_chinese=is_chinese)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
-from portal.blueprints.people.models import User
+from portal.blueprints.people.models import JobTitle, User
 from portal.blueprints.sops.forms import MAX_STEPS
 from portal.blueprints.sops.models import Sop
 from tests import factories
@@ -51,11 +51,21 @@ def test_out_of_range_page_and_per_page_never_answer_500(client, db, login_as, a
     for _ in range(3):
         factories.person(prop=admin.property)
     version = factories.sop(prop=admin.property)
+    title = JobTitle(
+        property_id=admin.property_id,
+        department_id=admin.department_id,
+        title_en="Room attendant",
+        title_zh="客房服务员",
+    )
+    db.session.add(title)
+    db.session.flush()
     ids = {
         "person_id": admin.id,
         "user_id": admin.id,
         "sop_id": version.sop_id,
         "version_id": version.id,
+        "property_id": admin.property_id,
+        "title_id": title.id,
     }
     urls = _get_urls(app, ids)
     assert "/people/" in urls and "/audit/" in urls

@@ -27,7 +27,7 @@ ROWS = access.domain(
         Row(
             "audit.export_csv",
             READERS,
-            csv("id,occurred_at_utc", "auth.sign_in", then=exported),
+            csv("Number,Local time (Asia/Shanghai)", "Signed in", "auth.sign_in", then=exported),
         ),
     ],
 )

@@ -1,7 +1,10 @@
 """The audit trail: append-only, hash-chained, checkpointed, filtered, exported."""
 
+import csv
+import io
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -193,23 +196,81 @@ def test_summaries_of_sign_in_never_hold_secrets(client, db):
     assert factories.PIN not in summaries and "000111" not in summaries
 
 
-def test_audit_list_filters_by_person_and_stays_in_the_property(client, db, login_as):
+def test_audit_list_filters_by_who_acted_whom_and_kind_and_stays_in_the_property(
+    client, db, login_as
+):
     hr = login_as("hr")
-    colleague = factories.person("employee", name_en="Audit Subject")
-    audit.record("test.visible", colleague, actor=None, summary="seen by hr")
+    colleague = factories.person("employee", name_en="Audit Subject", staff_no="E5501")
+    doer = factories.person("supervisor", name_en="Busy Doer", staff_no="S5502")
+    audit.record("test.visible", colleague, actor=doer, summary="seen by hr")
+    audit.record("test.by_subject", doer, actor=colleague, summary="the subject acted")
+    terminal, _key = factories.terminal(prop=hr.property, name="Kiosk 3")
+    audit.record("test.terminal", terminal, actor=hr, summary="on a terminal")
     spa = factories.property_("SPX")
     stranger = factories.person("employee", prop=spa)
     audit.record("test.hidden", stranger, actor=None, summary="other property")
     db.session.commit()
     body = text_of(client.get("/audit/"))
     assert "test.visible" in body and "test.hidden" not in body
-    assert f"{hr.name_en} Signed in" in body  # HR's own sign-in, before any filter
-    filtered = text_of(client.get("/audit/?person=Audit+Subject"))
-    assert "test.visible" in filtered and "Signed in" not in filtered
+    assert f"{hr.name_en} {hr.staff_no} Signed in" in body  # HR's own sign-in, before any filter
+    done_to = text_of(client.get("/audit/?subject=Audit+Subject"))
+    assert "test.visible" in done_to and "test.by_subject" not in done_to
+    assert "Signed in" not in done_to
+    done_by = text_of(client.get("/audit/?actor=E5501"))  # by staff number
+    assert "test.by_subject" in done_by and "test.visible" not in done_by
+    by_doer = text_of(client.get("/audit/?actor=busy"))
+    assert "test.visible" in by_doer and "test.by_subject" not in by_doer
+    terminals = text_of(client.get("/audit/?object_type=terminals"))
+    assert "test.terminal" in terminals and "test.visible" not in terminals
+    assert "Terminal #" in terminals
     by_object = text_of(client.get(f"/audit/?object_type=users&object_id={colleague.id}"))
     assert "test.visible" in by_object and "Signed in" not in by_object
+    assert "Person Audit Subject E5501" in by_object  # the person acted on, by name
     asked_for = text_of(client.get(f"/audit/?object_type=users&object_id={stranger.id}"))
     assert "test.hidden" not in asked_for and "No events match these filters." in asked_for
+
+
+def test_the_kind_of_record_is_chosen_in_words_from_the_modules(client, db, login_as):
+    login_as("hr")
+    html = client.get("/audit/").get_data(as_text=True)
+    kinds = re.search(r'<select[^>]*name="object_type".*?</select>', html, re.S).group(0)
+    offered = dict(re.findall(r'<option[^>]*value="([a-z_]*)"[^>]*>([^<]+)</option>', kinds))
+    assert offered[""] == "Every kind"
+    assert {"users": "Person", "sops": "SOP", "terminals": "Terminal"}.items() <= offered.items()
+    assert offered["job_titles"] == "Job title"
+    refused = client.get("/audit/?object_type=pg_catalog")
+    assert refused.status_code == 422 and "Not a valid choice." in text_of(refused)
+
+
+def test_details_read_in_the_readers_language_and_the_row_stays_as_written(client, db, login_as):
+    hr = login_as("hr", name_en="Helen Audit")
+    person = factories.person("employee", name_en="Lang Person")
+    event = audit.record(
+        "user.language_changed", person, actor=person, summary="locale: None -> zh_Hans"
+    )
+    audit.record(
+        "person.updated",
+        person,
+        actor=hr,
+        summary=(
+            "role: employee -> supervisor; supervises: [] -> ['FO', 'HK']; department: HK -> FO"
+        ),
+    )
+    db.session.commit()
+    english = text_of(client.get(f"/audit/?object_type=users&object_id={person.id}"))
+    assert "Language: As the browser says → 简体中文" in english
+    assert "Access role: Employee → Supervisor" in english
+    assert "Supervises: — → Front Office, Housekeeping" in english
+    assert "Department: Housekeeping → Front Office" in english
+    assert "locale:" not in english and "None" not in english
+    client.post_form("/auth/language", {"locale": "zh_Hans"})
+    chinese = text_of(client.get(f"/audit/?object_type=users&object_id={person.id}"))
+    assert "语言: 跟随浏览器设置 → 简体中文" in chinese
+    assert "分管部门: — → 前厅部、客房部" in chinese
+    assert "权限角色: 员工 → 主管" in chinese
+    db.session.refresh(event)
+    assert event.summary == "locale: None -> zh_Hans"  # stored as it was
+    assert audit.verify(None).first_bad_id is None
 
 
 def test_audit_list_filters_by_local_dates(client, db, login_as):
@@ -235,35 +296,68 @@ def test_bad_filters_say_so_and_answer_422(client, db, login_as):
 
 def test_audit_list_is_paginated_with_fixed_queries(client, db, login_as, count_queries):
     hr = login_as("hr")
-    for i in range(5):
-        audit.record("test.bulk", summary=f"row {i}", actor=hr)
+    for i in range(30):
+        audit.record(
+            "test.bulk", hr, summary=f"department: HK -> FO; job_title: {i} -> -", actor=hr
+        )
     db.session.commit()
     client.get("/audit/")
     with count_queries() as few:
         client.get("/audit/")
     for i in range(60):
         other = factories.person("employee")
-        audit.record("test.bulk", summary=f"more {i}", actor=other)
+        summary = f"department: HK -> FO; job_title: - -> {i}"
+        audit.record("test.bulk", other, summary=summary, actor=other)
     db.session.commit()
     with count_queries() as many:
         page = client.get("/audit/")
-    assert few.count == many.count  # 25 different actors on the page: still one query for them
+    # 25 different actors and people acted on, departments and titles named: the same queries
+    assert few.count == many.count, many.statements
     assert "Page 1 of" in text_of(page)
 
 
-def test_csv_export_has_the_rows_and_defuses_formulas(client, db, login_as):
+def test_csv_export_has_readable_rows_local_times_and_defuses_formulas(client, db, login_as):
     hr = login_as("hr")
     audit.record("test.csv", hr, actor=hr, summary='=HYPERLINK("http://x")')
+    audit.record("person.updated", hr, actor=hr, summary="locale: en -> zh_Hans")
+    with time_machine.travel(datetime(2026, 7, 1, 23, 30, tzinfo=UTC), tick=False):
+        audit.record("auth.sign_in", hr, actor=hr, summary="terminal")
     db.session.commit()
-    response = client.get("/audit/export.csv")
+    response = client.get("/audit/export.csv?object_type=users")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
-    assert body.startswith("\ufeffid,occurred_at_utc")
-    assert "'=HYPERLINK" in body
-    assert "test.csv" in body
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[:3] == ["Number", "Local time (Asia/Shanghai)", "Time (UTC)"]
+    code = header.index("Action code")
+    as_recorded = {row[-3]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    by_action = {row[code]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert header[-3] == "Details as recorded"
+    sign_in = as_recorded["terminal"]
+    assert sign_in["Action"] == "Signed in"
+    assert sign_in["Local time (Asia/Shanghai)"] == "2026-07-02 07:30:00+08:00"
+    assert sign_in["Time (UTC)"] == "2026-07-01T23:30:00+00:00"
+    assert sign_in["Details"] == "On a shared terminal"
+    assert sign_in["Details as recorded"] == "terminal"
+    assert sign_in["Kind of record"] == "Person"
+    assert sign_in["Person acted on"] == f"{hr.name_en} ({hr.staff_no})"
+    changed = by_action["person.updated"]
+    assert changed["Action"] == "Person changed"
+    assert changed["Details"] == "Language: English → 简体中文"
+    assert by_action["test.csv"]["Details as recorded"].startswith("'=HYPERLINK")
+    assert by_action["test.csv"]["Details"].startswith("'=HYPERLINK")
     exported = db.session.scalar(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "audit.exported")
     )
     assert exported == 1
+
+
+def test_csv_headers_and_names_follow_the_readers_language(client, db, login_as):
+    login_as("hr", locale="zh_Hans")
+    body = client.get("/audit/export.csv").get_data(as_text=True)
+    header = next(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert header[:3] == ["编号", "本地时间（Asia/Shanghai）", "时间（UTC）"]
+    assert "已登录" in body  # the sign-in's action, in Chinese

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.blueprints.people.models import User
+from portal.blueprints.people.models import JobTitle, User
 from tests import access, factories
 from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
 
@@ -26,6 +26,77 @@ def name(ctx):
 
 def detail_of(person):
     return lambda ctx: f"/people/{person(ctx).id}"
+
+
+def _title(ctx, name: str, **kw) -> JobTitle:
+    """A job title of the world's target department, made on first use."""
+    made = ctx.world.__dict__.setdefault("job_titles", {})
+    if name not in made:
+        title = JobTitle(
+            property_id=ctx.world.prop.id,
+            department_id=ctx.world.department().id,
+            title_en=name,
+            title_zh=kw.pop("title_zh", "客房服务员"),
+            grade=kw.pop("grade", "junior"),
+            **kw,
+        )
+        ctx.db.session.add(title)
+        ctx.db.session.flush()
+        made[name] = title
+    return made[name]
+
+
+def held_title(ctx) -> JobTitle:
+    """Held by the target person (so it can be retired, never removed)."""
+    title = _title(ctx, "Room attendant", assigned=True)
+    target(ctx).job_title_id = title.id
+    ctx.db.session.flush()
+    return title
+
+
+def retired_title(ctx) -> JobTitle:
+    from portal.database import utcnow
+
+    return _title(ctx, "Linen room attendant", title_zh="布草房服务员", retired_at=utcnow())
+
+
+def unused_title(ctx) -> JobTitle:
+    return _title(ctx, "Mistyped attendant", title_zh="错字服务员")
+
+
+TITLE_LIST = re.compile(r"/people/job-titles(\?property=\d+)?#department-\d+")
+TITLE_EDITORS = {"employee": 404, "supervisor": 404, "manager": 403}
+
+
+def fresh_title(ctx, title):
+    ctx.db.session.refresh(title)
+    return title
+
+
+def title_renamed(ctx):
+    assert fresh_title(ctx, held_title(ctx)).title_en == "Guest room attendant"
+
+
+def title_retired(ctx):
+    title = fresh_title(ctx, held_title(ctx))
+    assert title.retired
+    assert fresh(ctx, target(ctx)).job_title_id == title.id  # its holder keeps it
+
+
+def title_restored(ctx):
+    assert not fresh_title(ctx, retired_title(ctx)).retired
+
+
+def title_removed(ctx):
+    assert (
+        ctx.db.session.scalar(select(JobTitle).where(JobTitle.title_en.like("Mistyped%"))) is None
+    )
+
+
+def title_added(ctx):
+    title = ctx.db.session.scalar(select(JobTitle).where(JobTitle.title_en == "Butler"))
+    assert title is not None and title.property_id == ctx.world.prop.id
+    assert (title.title_zh, title.grade) == ("管家", "senior")
 
 
 def person_form(person, **changes) -> dict:
@@ -103,6 +174,128 @@ ROWS = access.domain(
             redirect(re.compile(r"/people/\d+"), "Lin New was added.", then=added),
             method="POST",
             data=new_person_form,
+        ),
+        Row(
+            "people.create_fields",
+            EDIT,
+            page("Add a person", "First PIN (6 digits)"),
+            args=lambda c: {"role": "employee"},
+        ),
+        Row(
+            "people.edit_fields",
+            EDIT,
+            page(lambda c: f"Edit {name(c)}"),
+            args=lambda c: {"person_id": target(c).id, "role": "supervisor"},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.confirm_deactivate",
+            EDIT,
+            page(lambda c: f"Deactivate {name(c)}?", "They cannot sign in until"),
+            args=lambda c: {"person_id": target(c).id},
+            obj=target,
+            refused=NOT_EDITORS,
+            other_department=SUPERVISOR_ELSEWHERE,
+        ),
+        Row(
+            "people.job_titles",
+            frozenset({"hr", "manager", "admin"}),
+            page("Job titles", "Housekeeping", "Room attendant"),
+            given=held_title,
+        ),
+        Row(
+            "people.create_job_title",
+            EDIT,
+            page("Add a job title", "Grade on the career ladder"),
+            args=lambda c: {"department": c.world.department().id},
+            other_property=(Elsewhere(obj=lambda c: c.world.department()),),
+        ),
+        Row(
+            "people.create_job_title",
+            EDIT,
+            redirect(TITLE_LIST, "Butler was added to Housekeeping.", then=title_added),
+            method="POST",
+            args=lambda c: {"department": c.world.department().id},
+            data=lambda c: {
+                "department_id": str(c.world.department().id),
+                "title_en": "Butler",
+                "title_zh": "管家",
+                "grade": "senior",
+                "idempotency_key": "access-matrix-new-title-01",
+            },
+            other_property=(Elsewhere(obj=lambda c: c.world.department()),),
+        ),
+        Row(
+            "people.edit_job_title",
+            EDIT,
+            page("Edit Room attendant", "Held by 1 person."),
+            args=lambda c: {"title_id": held_title(c).id},
+            obj=held_title,
+            refused=TITLE_EDITORS,
+        ),
+        Row(
+            "people.edit_job_title",
+            EDIT,
+            redirect(
+                TITLE_LIST,
+                "Guest room attendant was saved.",
+                then=title_renamed,
+            ),
+            method="POST",
+            args=lambda c: {"title_id": held_title(c).id},
+            data=lambda c: {
+                "title_en": "Guest room attendant",
+                "title_zh": "客房服务员",
+                "grade": "junior",
+                "version": str(held_title(c).version),
+            },
+            obj=held_title,
+            refused=TITLE_EDITORS,
+        ),
+        Row(
+            "people.retire_job_title",
+            EDIT,
+            redirect(
+                TITLE_LIST,
+                "Room attendant is retired",
+                then=title_retired,
+            ),
+            method="POST",
+            args=lambda c: {"title_id": held_title(c).id},
+            obj=held_title,
+            refused=TITLE_EDITORS,
+        ),
+        Row(
+            "people.restore_job_title",
+            EDIT,
+            redirect(
+                TITLE_LIST,
+                "Linen room attendant is in use again.",
+                then=title_restored,
+            ),
+            method="POST",
+            args=lambda c: {"title_id": retired_title(c).id},
+            obj=retired_title,
+            refused=TITLE_EDITORS,
+        ),
+        Row(
+            "people.delete_job_title",
+            EDIT,
+            page("Remove Mistyped attendant?", "This cannot be undone."),
+            args=lambda c: {"title_id": unused_title(c).id},
+            obj=unused_title,
+            refused=TITLE_EDITORS,
+        ),
+        Row(
+            "people.delete_job_title",
+            EDIT,
+            redirect(TITLE_LIST, "Mistyped attendant was removed.", then=title_removed),
+            method="POST",
+            args=lambda c: {"title_id": unused_title(c).id},
+            obj=unused_title,
+            refused=TITLE_EDITORS,
         ),
         Row(
             "people.detail",

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from portal.blueprints.audit import services
+from portal.audit import AuditEvent
+from portal.blueprints.audit.services import FAILED_SIGN_INS
+from portal.database import utcnow
+from portal.permissions import property_clause
 
 
-def audit_today(user) -> dict:
-    counts = services.last_day_counts(user)
+def audit_numbers(user) -> dict:
+    """What the trail recorded in the last 24 hours at the viewer's properties, read with every
+    other card's numbers in one query."""
+    since = utcnow() - timedelta(hours=24)
+
+    def count(*where):
+        return (
+            select(func.count(AuditEvent.id))
+            .where(
+                property_clause(user, AuditEvent.property_id),
+                AuditEvent.occurred_at >= since,
+                *where,
+            )
+            .scalar_subquery()
+        )
+
+    return {
+        "total": count(),
+        "failed": count(AuditEvent.action.in_(FAILED_SIGN_INS)),
+        "refused": count(AuditEvent.action == "access.refused"),
+    }
+
+
+def audit_today(user, numbers: dict) -> dict:
     return {
         "id": "audit",
         "icon": "journal-check",
         "title": _("Audit trail, last 24 hours"),
         "numbers": [
-            (_("Recorded events"), counts.total),
-            (_("Failed sign-ins"), counts.failed_sign_ins),
-            (_("Refused access"), counts.refused),
+            (_("Recorded events"), numbers["total"] or 0, url_for("audit.index")),
+            (_("Failed sign-ins"), numbers["failed"] or 0, url_for("audit.index")),
+            (_("Refused access"), numbers["refused"] or 0, url_for("audit.index")),
         ],
         "link": (url_for("audit.index"), _("Open the audit trail")),
     }

@@ -2,44 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal import audit
 from portal.audit import AuditEvent
 from portal.blueprints.people import services as people
-from portal.database import utcnow
-from portal.extensions import db
 from portal.i18n import local_day_start
 from portal.permissions import property_clause
 
 FAILED_SIGN_INS = ("auth.sign_in_failed", "auth.locked")
+# The kind of record people are in the trail (the people module's table).
+PERSON = "users"
 
 
 def events_query(
     viewer,
     *,
-    person: str | None = None,
+    actor: str | None = None,
+    subject: str | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ):
+    """The viewer's properties' events, newest first: done by a person whose name or staff
+    number holds `actor`, done to one whose holds `subject`, on a kind of record, in dates."""
     query = (
         select(AuditEvent)
         .options(selectinload(AuditEvent.actor))
         .where(property_clause(viewer, AuditEvent.property_id))
     )
-    if person:
-        actors = people.matching_ids(person)
+    if actor:
+        query = query.where(AuditEvent.actor_id.in_(people.matching_ids(actor)))
+    if subject:
         query = query.where(
-            or_(
-                AuditEvent.actor_id.in_(actors),
-                (AuditEvent.object_type == "users") & AuditEvent.object_id.in_(actors),
-            )
+            AuditEvent.object_type == PERSON,
+            AuditEvent.object_id.in_(people.matching_ids(subject)),
         )
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
@@ -52,24 +53,10 @@ def events_query(
     return query.order_by(AuditEvent.id.desc())
 
 
-@dataclass
-class DayCounts:
-    total: int
-    failed_sign_ins: int
-    refused: int
-
-
-def last_day_counts(viewer) -> DayCounts:
-    """What the trail recorded in the last 24 hours at the viewer's properties (one query)."""
-    since = utcnow() - timedelta(hours=24)
-    total, failed, refused = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((AuditEvent.action.in_(FAILED_SIGN_INS), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((AuditEvent.action == "access.refused", 1), else_=0)), 0),
-        ).where(property_clause(viewer, AuditEvent.property_id), AuditEvent.occurred_at >= since)
-    ).one()
-    return DayCounts(total or 0, failed or 0, refused or 0)
+def people_acted_on(events) -> dict:
+    """The people the events were done to, by id (one query for a page of events)."""
+    ids = {e.object_id for e in events if e.object_type == PERSON and e.object_id}
+    return people.get_people(ids)
 
 
 def record_export(*, by, filters: str) -> None:

@@ -10,8 +10,16 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 
 
 def module() -> Module:
-    from portal.blueprints.people import cards, demo, views  # noqa: F401 - attaches the routes
+    from portal.blueprints.people import (  # noqa: F401 - attaches the routes
+        cards,
+        demo,
+        job_title_views,
+        trail,
+        views,
+    )
     from portal.blueprints.people.permissions import can_list_people
+
+    trail.register()  # how its audit summaries read
 
     return Module(
         name="people",
@@ -24,12 +32,22 @@ def module() -> Module:
             "person.reactivated": _l("Person reactivated"),
             "person.pin_reset": _l("PIN reset"),
             "person.password_reset": _l("Password reset"),
+            "job_title.created": _l("Job title added"),
+            "job_title.changed": _l("Job title changed"),
+            "job_title.retired": _l("Job title retired"),
+            "job_title.restored": _l("Job title in use again"),
+            "job_title.deleted": _l("Job title removed"),
         },
-        audit_objects={"users": _l("Person")},
+        audit_objects={"users": _l("Person"), "job_titles": _l("Job title")},
         seeder=demo.seed_people,
         cards=[
             Card(cards.my_details, EVERY_ROLE, order=0),
-            Card(cards.people_counts, frozenset({Role.HR, Role.ADMIN, Role.MANAGER}), order=70),
+            Card(
+                cards.people_counts,
+                frozenset({Role.HR, Role.ADMIN, Role.MANAGER}),
+                order=70,
+                numbers=cards.people_numbers,
+            ),
             Card(cards.my_team, frozenset({Role.SUPERVISOR, Role.MANAGER}), order=20),
         ],
         cli=[demo.demo_accounts],

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -13,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
 from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
-from portal.idempotency import IdempotentForm
+from portal.idempotency import KEY_PATTERN, IdempotentForm, new_key
 from portal.submit import VersionField
 
 STAFF_NO = Regexp(
@@ -28,7 +29,24 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
+def _optional_int(value):
+    """A select's whole number, or None for its empty choice."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+FORM_KEY = Regexp(KEY_PATTERN.pattern, message=_l("Reload the page and try again."))
+
+# The fields that depend on the role chosen, and the roles (and secrets) they are for.
+ROLE_FIELDS = ("supervises", "username", "pin", "password")
+
+
 class PersonForm(PortalForm):
+    """The person form for every role: `apply_role()` keeps only the fields of the role chosen
+    (the others are set aside, ignored by validation and the save, and shown to people without
+    script in case they change the role)."""
+
     name_en = StringField(_l("Name in English"), validators=[Length(max=120), no_invisible])
     name_zh = StringField(_l("Name in Chinese"), validators=[Length(max=120), no_invisible])
     staff_no = StringField(
@@ -38,12 +56,12 @@ class PersonForm(PortalForm):
     )
     property_id = SelectField(_l("Property"), coerce=int, validators=[Optional()])
     department_id = SelectField(
-        _l("Department"), coerce=int, validators=[DataRequired(_l("Choose a department."))]
+        _l("Department"),
+        coerce=_optional_int,
+        validators=[DataRequired(_l("Choose a department."))],
     )
+    job_title_id = SelectField(_l("Job title"), coerce=_optional_int, validators=[Optional()])
     role = SelectField(_l("Access role"), validators=[DataRequired()])
-    grade = SelectField(
-        _l("Job title"), choices=[SelectChoice(g.value, label) for g, label in GRADE_LABELS.items()]
-    )
     supervises = SelectMultipleField(
         _l("Supervises departments"),
         coerce=int,
@@ -62,6 +80,23 @@ class PersonForm(PortalForm):
                 message=_l("Use 3 to 40 lower-case letters, digits, dots or hyphens."),
             ),
         ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    pin = PasswordField(
+        _l("First PIN (6 digits)"),
+        filters=[nfkc],
+        validators=[Optional(), PIN],
+        render_kw={
+            "inputmode": "numeric",
+            "autocomplete": "new-password",
+            "maxlength": "6",
+            "pattern": "[0-9]*",
+        },
+    )
+    password = PasswordField(
+        _l("First password"),
+        validators=[Optional(), Length(min=PASSWORD_MIN, max=128)],
+        render_kw={"autocomplete": "new-password"},
     )
     email = StringField(
         _l("Email"),
@@ -72,6 +107,7 @@ class PersonForm(PortalForm):
             no_invisible,
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an email address.")),
         ],
+        render_kw={"type": "email", "autocomplete": "off"},
     )
     phone = StringField(
         _l("Phone"),
@@ -81,6 +117,7 @@ class PersonForm(PortalForm):
             no_invisible,
             Regexp(r"^[0-9+()\- ]{5,32}$", message=_l("Enter a phone number: digits, +, -.")),
         ],
+        render_kw={"type": "tel", "inputmode": "tel"},
     )
     hire_date = DateField(
         _l("Start date"),
@@ -93,7 +130,55 @@ class PersonForm(PortalForm):
         validators=[Optional()],
     )
     version = VersionField()
+    password_min = PASSWORD_MIN
+    # Names the form for the secrets it keeps (kept.py): random, one per form shown.
+    form_key = HiddenField(validators=[Optional(), FORM_KEY])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.form_key.data:
+            self.form_key.data = new_key()
+        self.set_aside: dict[str, object] = {}
+        self.kept: set[str] = set()  # "pin", "password": kept from an earlier try of this form
+        self.titles_required = False
+
+    # --- the fields of the role chosen -----------------------------------------------------
+    def chosen_role(self, person=None) -> Role:
+        """The role the form is for: the one sent when valid, else the person's, else employee."""
+        if self.role.data in {r.value for r in Role}:
+            return Role(self.role.data)
+        return Role(person.role) if person is not None else Role.EMPLOYEE
+
+    @staticmethod
+    def fields_for(role: Role, person=None) -> set[str]:
+        """The role-dependent fields that apply: the departments a supervisor looks after; a
+        user name for password sign-in; the first secret of the role (on an edit, only when
+        the person has none yet, as when an employee becomes a supervisor)."""
+        wanted = set()
+        if role is Role.SUPERVISOR:
+            wanted.add("supervises")
+        if role.uses_pin:
+            if person is None or not person.pin_hash:
+                wanted.add("pin")
+        else:
+            wanted.add("username")
+            if person is None or not person.password_hash:
+                wanted.add("password")
+        return wanted
+
+    def apply_role(self, person=None) -> Role:
+        role = self.chosen_role(person)
+        wanted = self.fields_for(role, person)
+        for name in ROLE_FIELDS:
+            if name not in wanted and name in self:
+                self.set_aside[name] = self[name]
+                del self[name]
+        return role
+
+    def secret_kind(self) -> str | None:
+        return "pin" if "pin" in self else "password" if "password" in self else None
+
+    # --- rules that tie fields together ----------------------------------------------------
     def validate(self, extra_validators=None) -> bool:
         """Field rules first, then the rules that tie fields together (empty fields included:
         an Optional() field stops its own chain before an inline validator would run)."""
@@ -103,38 +188,56 @@ class PersonForm(PortalForm):
             ok = False
         return ok
 
-    def uses_password(self) -> bool:
-        return bool(self.role.data) and self.role.data != Role.EMPLOYEE
-
     def cross_field_errors(self):
         if not (self.name_en.data or self.name_zh.data):
             yield self.name_zh, _l("Enter the name in Chinese, in English, or both.")
-        if self.uses_password() and not self.username.data and not self.username.errors:
+        if "username" in self and not self.username.data and not self.username.errors:
             yield self.username, _l("People who sign in with a password need a user name.")
-
-
-class NewPersonForm(PersonForm, IdempotentForm):
-    pin = PasswordField(
-        _l("First PIN (6 digits)"),
-        filters=[nfkc],
-        validators=[Optional(), PIN],
-        render_kw={"inputmode": "numeric", "autocomplete": "new-password"},
-    )
-    password = PasswordField(
-        _l("First password"),
-        validators=[Optional(), Length(min=PASSWORD_MIN, max=128)],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-    def cross_field_errors(self):
-        yield from super().cross_field_errors()
-        if self.role.data == Role.EMPLOYEE and not self.pin.data and not self.pin.errors:
+        if self.titles_required and not self.job_title_id.data and not self.job_title_id.errors:
+            yield self.job_title_id, _l("Choose the job title.")
+        if "pin" in self and not self.pin.data and not self.pin.errors and "pin" not in self.kept:
             yield self.pin, _l("Employees sign in with a PIN: enter 6 digits.")
-        if self.uses_password() and not self.password.data and not self.password.errors:
+        if (
+            "password" in self
+            and not self.password.data
+            and not self.password.errors
+            and "password" not in self.kept
+        ):
             yield (
                 self.password,
                 _l("Enter a password of at least %(n)s characters.", n=PASSWORD_MIN),
             )
+
+
+class NewPersonForm(PersonForm, IdempotentForm):
+    pass
+
+
+class JobTitleForm(PortalForm):
+    title_zh = StringField(_l("Job title in Chinese"), validators=[Length(max=120), no_invisible])
+    title_en = StringField(_l("Job title in English"), validators=[Length(max=120), no_invisible])
+    grade = SelectField(
+        _l("Grade on the career ladder"),
+        choices=[SelectChoice(g.value, label) for g, label in GRADE_LABELS.items()],
+        validators=[DataRequired(_l("Choose a grade of the career ladder."))],
+    )
+    version = VersionField()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not (self.title_en.data or self.title_zh.data) and not self.title_zh.errors:
+            self.title_zh.errors = [
+                *self.title_zh.errors,
+                _l("Enter the title in Chinese, in English, or both."),
+            ]
+            ok = False
+        return ok
+
+
+class NewJobTitleForm(JobTitleForm, IdempotentForm):
+    department_id = SelectField(
+        _l("Department"), coerce=int, validators=[DataRequired(_l("Choose a department."))]
+    )
 
 
 class ResetPinForm(PortalForm):

@@ -98,6 +98,58 @@ class Department(db.Model):
     property: Mapped[Property] = relationship(back_populates="departments")
 
 
+class JobTitle(db.Model):
+    """One of the hotel's own positions in a department (Room attendant, Front desk agent), on a
+    grade of the career ladder. HR keeps the list; a title someone holds or held is retired,
+    never deleted (`assigned` says whether anyone ever held it)."""
+
+    __tablename__ = "job_titles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    title_en: Mapped[str] = mapped_column(String(120), default="")
+    title_zh: Mapped[str] = mapped_column(String(120), default="")
+    grade: Mapped[str] = mapped_column(String(16), default=Grade.JUNIOR)
+    assigned: Mapped[bool] = mapped_column(default=False)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    department: Mapped[Department] = relationship()
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def grade_enum(self) -> Grade:
+        return Grade(self.grade)
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
+
+    def __repr__(self) -> str:
+        return f"<JobTitle {self.title_en or self.title_zh}@{self.department_id}>"
+
+
+class KeptSecret(db.Model):
+    """A PIN or first password typed on a person form that was refused for another field: kept
+    hashed (as it would be stored on the person), for that one form and that editor only, for a
+    few minutes, so that nobody types it again and it never travels back in the page."""
+
+    __tablename__ = "kept_secrets"
+
+    form_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # "pin" or "password"
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 def hash_secret(secret: str) -> str:
     """The production hash of a PIN or password, each with its own random salt."""
     return generate_password_hash(secret)
@@ -123,6 +175,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    job_title_id: Mapped[int | None] = mapped_column(ForeignKey("job_titles.id"), index=True)
     staff_no: Mapped[str] = mapped_column(String(16))
     username: Mapped[str | None] = mapped_column(String(40), unique=True)
     name_en: Mapped[str] = mapped_column(String(120), default="")
@@ -160,6 +213,11 @@ class User(UserMixin, db.Model):
         return Grade(self.grade)
 
     @property
+    def title_label(self) -> str:
+        """The person's job title; their grade on the ladder when they hold no title yet."""
+        return self.job_title.title if self.job_title is not None else self.grade_enum.label
+
+    @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
@@ -192,6 +250,7 @@ class User(UserMixin, db.Model):
     # Declared after the methods: the name `property` would hide the builtin above it.
     property: Mapped[Property] = relationship()
     department: Mapped[Department | None] = relationship()
+    job_title: Mapped[JobTitle | None] = relationship()
     supervises: Mapped[list[Department]] = relationship(
         secondary=supervised_departments, order_by="Department.position"
     )

@@ -8,7 +8,7 @@ supervise, everyone on themselves.
 
 from portal.blueprints.people.models import Role, User
 from portal.blueprints.people.services import assignable_roles, in_scope
-from portal.permissions import has_role, signed_in
+from portal.permissions import has_role, in_property, signed_in
 
 
 def can_list_people(user, obj=None) -> bool:
@@ -53,3 +53,19 @@ def can_print_staff_record(user, person: User) -> bool:
 def roles_assignable_by(user) -> list[Role]:
     """The roles offered on the person form: manager and group admin by a group admin only."""
     return assignable_roles(user)
+
+
+# --- job titles ---------------------------------------------------------------------------------
+def can_view_job_titles(user, obj=None) -> bool:
+    """HR, managers and group admins read the list of their property's job titles."""
+    if not has_role(user, Role.HR, Role.MANAGER, Role.ADMIN):
+        return False
+    return obj is None or in_property(user, obj.property_id)
+
+
+def can_manage_job_titles(user, obj=None) -> bool:
+    """HR keeps the job titles of their property (a department's, or one title); a group
+    admin those of every property."""
+    if not has_role(user, Role.HR, Role.ADMIN):
+        return False
+    return obj is None or in_property(user, obj.property_id)

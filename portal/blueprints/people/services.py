@@ -14,11 +14,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import audit, sessions
 from portal.blueprints.people.models import (
     Department,
+    Grade,
+    JobTitle,
     Property,
     Role,
     User,
@@ -36,7 +38,6 @@ EDITABLE = (
     "staff_no",
     "department_id",
     "role",
-    "grade",
     "username",
     "email",
     "phone",
@@ -53,13 +54,16 @@ class PersonData:
     property_id: int
     department_id: int
     role: str
-    grade: str
+    # The grade on the career ladder: the job title's when there is one (then this is ignored);
+    # None keeps the person's grade (a new person starts junior).
+    grade: str | None = None
     username: str | None = None
     email: str | None = None
     phone: str | None = None
     hire_date: date | None = None
     locale: str | None = None
     supervises: tuple[int, ...] = ()
+    job_title_id: int | None = None
 
 
 def _check_unique(data: PersonData, person_id: int | None) -> None:
@@ -90,6 +94,40 @@ def _check_department(data: PersonData) -> Department:
     if department is None or department.property_id != data.property_id:
         raise DomainError(_("Choose a department of this property."), "department_id")
     return department
+
+
+def _check_job_title(
+    data: PersonData, department: Department, person: User | None
+) -> JobTitle | None:
+    """The job title chosen: of the person's department, and current (a person keeps the
+    retired title they hold, nobody else gets it)."""
+    if not data.job_title_id:
+        return None
+    title = db.session.get(JobTitle, data.job_title_id)
+    if title is None or title.property_id != data.property_id:
+        raise DomainError(_("Choose a job title of this property."), "job_title_id")
+    if title.department_id != department.id:
+        raise DomainError(
+            _(
+                "%(title)s is a job title of %(other)s: choose one of %(department)s, or "
+                "change the department.",
+                title=title.title,
+                other=title.department.name,
+                department=department.name,
+            ),
+            "job_title_id",
+        )
+    if title.retired and (person is None or person.job_title_id != title.id):
+        raise DomainError(_("This job title is retired: choose a current one."), "job_title_id")
+    return title
+
+
+def _grade(data: PersonData, title: JobTitle | None, person: User | None) -> str:
+    if title is not None:
+        return title.grade
+    if data.grade in set(Grade):
+        return data.grade
+    return person.grade if person is not None else Grade.JUNIOR
 
 
 # Roles only a group admin gives: a manager approves SOPs, a group admin acts everywhere. HR
@@ -133,41 +171,97 @@ def _supervised(data: PersonData) -> list[Department]:
 
 
 def _snapshot(person: User) -> dict:
-    values = {key: getattr(person, key) for key in EDITABLE}
+    """What the trail says about a person's record: codes and ids, never a secret. The audit
+    page renders them in the reader's language (department names, titles, roles)."""
+    values = {key: getattr(person, key) for key in EDITABLE if key != "department_id"}
+    values["department"] = person.department.code if person.department else None
+    values["job_title"] = person.job_title_id
+    values["grade"] = person.grade
     values["supervises"] = sorted(d.code for d in person.supervises)
     return values
 
 
-def create_person(data: PersonData, *, pin: str | None, password: str | None, by: User) -> User:
+def _set_secret(
+    person: User, role: Role, *, pin: str | None, password: str | None, secret_hash: str | None
+) -> bool:
+    """Give the person the first secret of their role when they have none; True when set."""
+    if role.uses_pin:
+        if person.pin_hash:
+            return False
+        if pin:
+            person.set_pin(pin)
+        elif secret_hash:
+            person.pin_hash = secret_hash
+        else:
+            raise DomainError(_("Set a PIN for this person before giving them this role."), "pin")
+        return True
+    if person.password_hash:
+        return False
+    if password:
+        person.set_password(password)
+    elif secret_hash:
+        person.password_hash = secret_hash
+    else:
+        raise DomainError(
+            _("Set a password for this person before giving them this role."), "password"
+        )
+    return True
+
+
+def create_person(
+    data: PersonData,
+    *,
+    pin: str | None = None,
+    password: str | None = None,
+    by: User,
+    secret_hash: str | None = None,
+) -> User:
+    """Add a person; their first secret is `pin` (employees) or `password` (everyone else), or
+    `secret_hash`, a hash made earlier with hash_secret (the one a refused form kept)."""
     _check_role(data, by)
     _check_unique(data, None)
-    _check_department(data)
+    department = _check_department(data)
+    title = _check_job_title(data, department, None)
     person = User(
         property_id=data.property_id,
         **{key: getattr(data, key) for key in EDITABLE},
     )
-    person.username = data.username or None
+    person.department = department
+    person.username = (data.username or None) if not Role(data.role).uses_pin else None
     person.locale = data.locale or None
+    person.job_title = title
+    person.grade = _grade(data, title, None)
     person.supervises = _supervised(data)
     _grant_role(person, by)
-    if Role(data.role).uses_pin:
-        person.set_pin(pin or "")
-    else:
-        person.set_password(password or "")
+    _set_secret(person, Role(data.role), pin=pin, password=password, secret_hash=secret_hash)
+    if title is not None:
+        title.assigned = True
     db.session.add(person)
     db.session.flush()
     audit.record(
         "person.created",
         person,
         actor=by,
-        summary=f"staff_no={person.staff_no} role={person.role} grade={person.grade}",
+        summary=(
+            f"staff_no={person.staff_no} role={person.role} grade={person.grade} "
+            f"department={department.code} job_title={person.job_title_id or '-'}"
+        ),
     )
     return person
 
 
 def update_person(
-    person: User, data: PersonData, *, expected_version: int | None, by: User
+    person: User,
+    data: PersonData,
+    *,
+    expected_version: int | None,
+    by: User,
+    pin: str | None = None,
+    password: str | None = None,
+    secret_hash: str | None = None,
 ) -> User:
+    """Change a person's record. A new role that signs in another way than the person can yet
+    needs its first secret (`pin`, `password` or a kept `secret_hash`)."""
     if expected_version is not None and expected_version != person.version:
         raise DomainError(
             _("Someone else changed this record while you were editing. Reload and try again.")
@@ -175,21 +269,29 @@ def update_person(
     if data.role != person.role:
         _check_role(data, by)
     _check_unique(data, person.id)
-    _check_department(data)
-    if Role(data.role).uses_pin and not person.pin_hash:
-        raise DomainError(_("Set a PIN for this person before giving them this role."), "role")
-    if not Role(data.role).uses_pin and not person.password_hash:
-        raise DomainError(_("Set a password for this person before giving them this role."), "role")
+    department = _check_department(data)
+    title = _check_job_title(data, department, person)
     before = _snapshot(person)
+    role = Role(data.role)
+    secret_set = _set_secret(person, role, pin=pin, password=password, secret_hash=secret_hash)
     if data.role != person.role:
         _grant_role(person, by)
     for key in EDITABLE:
         setattr(person, key, getattr(data, key))
-    person.username = data.username or None
+    person.department = department  # the relationship too: the snapshot below reads it
+    person.username = (data.username or None) if not role.uses_pin else None
     person.locale = data.locale or None
+    person.grade = _grade(data, title, person)
+    person.job_title = title
     person.supervises = _supervised(data)
+    if title is not None:
+        title.assigned = True
     db.session.flush()
-    summary = audit.describe_changes(before, _snapshot(person))
+    after = _snapshot(person)
+    if secret_set:
+        kind = "pin" if role.uses_pin else "password"
+        before[kind], after[kind] = "not set", "set"
+    summary = audit.describe_changes(before, after)
     audit.record("person.updated", person, actor=by, summary=summary or "no change")
     return person
 
@@ -248,17 +350,25 @@ def people_query(
     status: str = "active",
     property_id: int | None = None,
     sort: str = "staff_no",
+    job_title_id: int | None = None,
 ):
+    # One query for a page of people: what each row shows is joined, not loaded row by row.
     query = (
         select(User)
         .outerjoin(Department, User.department_id == Department.id)
-        .options(selectinload(User.department), selectinload(User.property))
+        .options(
+            contains_eager(User.department),
+            joinedload(User.property, innerjoin=True),
+            joinedload(User.job_title),
+        )
     )
     query = query.where(scope_clause(viewer))
     if property_id:
         query = query.where(User.property_id == property_id)
     if department_id:
         query = query.where(User.department_id == department_id)
+    if job_title_id:
+        query = query.where(User.job_title_id == job_title_id)
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "inactive":
@@ -374,25 +484,6 @@ def property_departments(property_id: int) -> list[Department]:
     return departments_for(property_id)
 
 
-@dataclass
-class HeadCounts:
-    active: int
-    inactive: int
-    locked: int
-
-
-def head_counts(viewer: User) -> HeadCounts:
-    """People at the viewer's properties: active, deactivated, locked out now (one query)."""
-    active, inactive, locked = db.session.execute(
-        select(
-            func.count().filter(User.active.is_(True)),
-            func.count().filter(User.active.is_(False)),
-            func.count().filter(User.locked_until > utcnow()),
-        ).where(property_clause(viewer, User.property_id))
-    ).one()
-    return HeadCounts(active or 0, inactive or 0, locked or 0)
-
-
 def team_sizes(user: User) -> list[tuple[Department, int]]:
     """Active people per department: the supervised ones, or every one of a manager's property."""
     if user.role == Role.SUPERVISOR:
@@ -412,3 +503,11 @@ def team_sizes(user: User) -> list[tuple[Department, int]]:
             .order_by(Department.position)
         ).all()
     ]
+
+
+def get_people(ids: Iterable[int]) -> dict[int, User]:
+    """People by id (one query), for lists that name the people they refer to."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
