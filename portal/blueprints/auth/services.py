@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -16,7 +17,7 @@ from portal.blueprints.people.models import User, hash_secret
 from portal.database import utcnow
 from portal.extensions import db
 from portal.roles import Role
-from portal.sessions import Terminal
+from portal.sessions import Terminal, UserSession
 
 # Hashed like every real secret, so a refusal without an account to check costs the same.
 _DUMMY_HASH = hash_secret("not-a-real-secret")
@@ -26,6 +27,9 @@ _DUMMY_HASH = hash_secret("not-a-real-secret")
 class SignInResult:
     user: User | None
     locked: bool = False
+    # Set only when the right secret was given for a locked account: the person proved who
+    # they are, so they may be told it is locked and for how long (nobody else is).
+    locked_minutes: int | None = None
 
 
 def _candidates(identifier: str, terminal: Terminal | None) -> list[User]:
@@ -65,6 +69,8 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
     """Check the credentials; record success, failure and lockout in the audit trail.
 
     The caller shows one generic message for every failure: it never says which part was wrong.
+    A locked account is told so only when the right secret was given. Every refusal costs the
+    same: one hash check per active account the name matches, or one when there is none.
     """
     now = utcnow()
     found = _candidates(identifier, terminal)
@@ -77,10 +83,11 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
             summary=f"identifier=unknown ref={_identifier_ref(identifier)} reason=unknown",
         )
         return SignInResult(None)
-    open_accounts = [u for u in found if u.active and not u.is_locked(now)]
-    if not open_accounts:
-        _same_work_as_a_check(secret)  # a locked or inactive account answers no faster
-    matches = [u for u in open_accounts if _secret_matches(u, secret)]
+    active = [u for u in found if u.active]
+    if not active:
+        _same_work_as_a_check(secret)  # an inactive account answers no faster
+    right = {u.id for u in active if _secret_matches(u, secret)}
+    matches = [u for u in active if u.id in right and not u.is_locked(now)]
     if len(matches) == 1:
         user = matches[0]
         if user.failed_logins or user.locked_until:
@@ -92,15 +99,29 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
         audit.record("auth.sign_in", user, actor=user, summary="terminal" if terminal else "")
         return SignInResult(user)
     locked_any = False
+    locked_minutes = None
     for user in found:
         if not user.active:
             audit.record("auth.sign_in_failed", user, actor=None, summary="reason=inactive")
         elif user.is_locked(now):
             locked_any = True
-            audit.record("auth.sign_in_refused_locked", user, actor=None)
+            proved = user.id in right
+            if proved:
+                locked_minutes = max(locked_minutes or 0, minutes_until(user.locked_until, now))
+            audit.record(
+                "auth.sign_in_refused_locked",
+                user,
+                actor=None,
+                summary="secret=right" if proved else "",
+            )
         else:
             locked_any |= register_failure(user)
-    return SignInResult(None, locked=locked_any)
+    return SignInResult(None, locked=locked_any, locked_minutes=locked_minutes)
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes from now until `moment`, rounded up (at least 1)."""
+    return max(1, math.ceil((moment - now).total_seconds() / 60))
 
 
 def confirm_identity(user: User, secret: str) -> bool:
@@ -136,6 +157,22 @@ def register_failure(user: User) -> bool:
         )
         return True
     return False
+
+
+def keep_alive(row: UserSession) -> bool:
+    """Count a keepalive as use, always: the request itself touches the session at most every
+    few seconds (SESSION_TOUCH_INTERVAL), and "continue" must give a whole idle period whenever
+    it is sent. True when it wrote."""
+    now = utcnow()
+    if (now - row.last_seen_at).total_seconds() < 1:
+        return False  # this request has just touched it
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == row.id, UserSession.ended_at.is_(None))
+        .values(last_seen_at=now)
+    )
+    db.session.refresh(row)
+    return True
 
 
 def set_language(user: User, locale: str) -> User:

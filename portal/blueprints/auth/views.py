@@ -1,5 +1,6 @@
 from flask import current_app, g, jsonify, make_response, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import sessions
@@ -66,9 +67,19 @@ def login():
     # the one PostgreSQL ends is run again.
     result = run_with_retry(attempt)
     if result.user is None:
-        form.secret.errors.append(
-            _("Those sign-in details did not work. Check them and try again.")
-        )
+        if result.locked_minutes:
+            # Only someone who gave the right secret learns that the account is locked.
+            form.form_errors.append(
+                ngettext(
+                    "This account is locked. Try again in %(num)d minute or ask your supervisor.",
+                    "This account is locked. Try again in %(num)d minutes or ask your supervisor.",
+                    result.locked_minutes,
+                )
+            )
+        else:
+            form.secret.errors.append(
+                _("Those sign-in details did not work. Check them and try again.")
+            )
         return render_form("auth/login.html", "login_form", form=form, ended=None, failed=True)
     return redirect_to(safe_next(form.next.data, url_for("home.index")))
 
@@ -93,10 +104,22 @@ def switch_user():
     return _sign_out("switched")
 
 
+@bp.after_app_request
+def _session_left(response):
+    """Every htmx answer to a signed-in page says how long its session has left, so the idle
+    warning follows the server's clock (a background poll does not move it; real use does)."""
+    if g.get("user_session") is not None and request.headers.get("HX-Request") == "true":
+        response.headers["X-Session-Seconds-Left"] = str(sessions.seconds_left())
+    return response
+
+
 @bp.post("/keepalive")
 def keepalive():
-    """The idle warning's 'continue': a real request that counts as activity."""
+    """A real request that counts as activity: the idle warning's 'continue', and the page's
+    report that someone is scrolling, typing or touching it (portal.js, at most once a minute)."""
     require(can_use_portal)
+    if services.keep_alive(g.user_session):
+        db.session.commit()
     return jsonify(seconds_left=sessions.seconds_left())
 
 

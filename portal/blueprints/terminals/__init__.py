@@ -22,5 +22,12 @@ def module() -> Module:
             "terminal.revoked": _l("Terminal revoked"),
         },
         audit_objects={"terminals": _l("Terminal")},
-        cards=[Card(cards.terminals, frozenset({Role.ADMIN}), order=90)],
+        cards=[
+            Card(
+                cards.terminals,
+                frozenset({Role.ADMIN}),
+                order=90,
+                numbers=cards.terminal_numbers,
+            )
+        ],
     )

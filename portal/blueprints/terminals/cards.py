@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from portal import sessions
+from portal.sessions import Terminal
 
 
-def terminals(user) -> dict:
+def terminal_numbers(user) -> dict:
+    """Enrolled terminals, read with every other card's numbers in one query."""
+    return {
+        "enrolled": select(func.count(Terminal.id))
+        .where(Terminal.active.is_(True))
+        .scalar_subquery()
+    }
+
+
+def terminals(user, numbers: dict) -> dict:
     return {
         "id": "terminals",
         "icon": "display",
         "title": _("Shared terminals"),
-        "numbers": [(_("Enrolled"), sessions.active_terminal_count())],
+        "numbers": [(_("Enrolled"), numbers["enrolled"] or 0, url_for("terminals.index"))],
         "link": (url_for("terminals.index"), _("Manage terminals")),
     }

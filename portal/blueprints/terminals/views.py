@@ -1,4 +1,5 @@
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,6 +45,11 @@ def index():
         if g.user_session is not None:  # this sign-in now runs on the terminal, with its rules
             g.user_session.terminal_id = terminal.id
             g.user_session.idle_timeout = sessions.idle_timeout_for(terminal)
+        if not current_user.locale:
+            # Only the terminal takes its language: the admin's screen keeps the one it shows
+            # until this sign-in ends (sign-out clears the session; the next person gets the
+            # terminal's language). Not saved on the person, who chose nothing.
+            session["anon_locale"] = str(get_locale())
         db.session.commit()
         flash(
             _(
