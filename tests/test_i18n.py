@@ -106,6 +106,12 @@ CHINESE_PAGES = [
     ("path", "status", "chinese"), CHINESE_PAGES, ids=[page[0] for page in CHINESE_PAGES]
 )
 def test_chinese_pages_have_no_english_ui_words(client, db, chinese_hr, path, status, chinese):
+    from portal.blueprints.sops.models import SopSettings
+
+    # A Chinese-only hotel: its SOPs need no English to be sent for review.
+    db.session.add(
+        SopSettings(property_id=chinese_hr.property_id, require_en=False, require_zh=True)
+    )
     manager = factories.person("manager", prop=chinese_hr.property, name_en="", name_zh="孙经理")
     version = factories.sop(
         number="HK-001",
@@ -200,3 +206,22 @@ def test_dates_follow_the_locale(client, db, login_as):
 def test_chinese_font_stack_is_in_the_css():
     css = Path(ROOT / "portal/static/css/portal.css").read_text()
     assert '"Noto Sans CJK SC"' in css and '"PingFang SC"' in css and '"Microsoft YaHei"' in css
+
+
+def test_the_templates_catalogue_follows_a_forced_locale(app):
+    """Templates look the catalogue up once per request; a document rendered in its own
+    language (force_locale) within the same request gets that language, and the page after it
+    its own again."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Sign out') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert render_template_string(page) == "退出登录"
+        with force_locale("en"):
+            assert render_template_string(page) == "Sign out"
+        assert render_template_string(page) == "退出登录"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(page) == "Sign out"
+        with force_locale("zh_Hans"):
+            assert render_template_string(page) == "退出登录"

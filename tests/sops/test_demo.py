@@ -49,3 +49,26 @@ def test_seed_demo_loads_the_library(app, db):
         select(Sop.number).join(SopVersion).where(SopVersion.status == VersionStatus.IN_REVIEW)
     ).all()
     assert approved > len(numbers) and in_review == ["FB-002"]
+
+
+def test_the_demo_shows_the_language_rules_at_work(app, db):
+    """An old version with a missing translation, and a draft whose step needs updating."""
+    from portal.blueprints.people.models import Property
+    from portal.blueprints.sops.models import SopStep
+
+    app.test_cli_runner().invoke(args=["seed-demo"], catch_exceptions=False)
+    rows = db.session.execute(
+        select(Sop.number, SopVersion.major, SopVersion.minor, SopVersion.status, SopStep)
+        .join(Property, Property.id == Sop.property_id)
+        .join(SopVersion, SopVersion.sop_id == Sop.id)
+        .join(SopStep, SopStep.version_id == SopVersion.id)
+        .where(Property.code == "HTL")
+    ).all()
+    gaps = {(n, f"{a}.{b}", s.position) for n, a, b, _st, s in rows if s.note_en and not s.note_zh}
+    assert gaps == {("FO-003", "1.0", 8)}
+    marked = {
+        (n, f"{a}.{b}", status, s.position, tuple(s.languages_to_update))
+        for n, a, b, status, s in rows
+        if s.languages_to_update
+    }
+    assert marked == {("HK-002", "1.1", VersionStatus.DRAFT, 4, ("zh",))}

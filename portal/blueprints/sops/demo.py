@@ -3,6 +3,11 @@
 demo_sops.json is plain data: bilingual (English / Simplified Chinese) SOPs. Each entry
 describes the current version of one SOP; entries with a "versions" list also carry the
 previous version (its steps and a change summary).
+
+Two scenes follow the library's language rules: FO-003 version 1.0, approved before both
+languages were required, has no Chinese for step 8's note (its page and its prints show the
+English, marked as such); and the draft 1.1 of HK-002, whose step 4 was reworded in English
+only, has that step's Chinese marked "needs updating".
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from portal.roles import Role
 
 SPA_NUMBERS = {"FO-003", "HK-005", "SEC-001"}
 DATA = "demo_sops.json"
+# (SOP, step) whose note had no Chinese in the SOP's first version, approved before the rule.
+UNTRANSLATED_FIRST_ISSUE = ("FO-003", 8)
 
 
 def demo_sops() -> list[dict]:
@@ -51,9 +58,16 @@ def _data(spec: dict, summary_from: dict) -> services.VersionData:
     )
 
 
-def _approve_back_dated(version: SopVersion, approver: User, effective, review) -> None:
-    """Demo history: an approval that happened in the past."""
-    services.submit_for_review(version, by=version.author)
+def _approve_back_dated(
+    version: SopVersion, approver: User, effective, review, *, before_the_rules: bool = False
+) -> None:
+    """Demo history: an approval that happened in the past (`before_the_rules`: before both
+    languages were required, so it is not checked against them)."""
+    if before_the_rules:
+        version.status = VersionStatus.IN_REVIEW
+        version.submitted_at = utcnow()
+    else:
+        services.submit_for_review(version, by=version.author)
     version.status = VersionStatus.APPROVED
     version.approver = approver
     version.approved_at = utcnow() - timedelta(days=(local_today() - effective).days + 2)
@@ -81,22 +95,25 @@ def seed_sops() -> bool:
         for index, spec in enumerate(specs):
             old = spec.get("versions", [])
             first_spec = {**spec, **old[0]} if old else spec
+            first_data = _data(
+                first_spec, {"change_summary_en": "First issue.", "change_summary_zh": "首次发布。"}
+            )
+            untranslated = spec["number"] == UNTRANSLATED_FIRST_ISSUE[0] and prop.code == "HTL"
+            if untranslated:
+                first_data.steps[UNTRANSLATED_FIRST_ISSUE[1] - 1].note_zh = ""
             first = services.create_sop(
                 property_id=prop.id,
                 department_id=departments[spec["department"]].id,
                 number=spec["number"],
                 author=writer,
-                data=_data(
-                    first_spec,
-                    {"change_summary_en": "First issue.", "change_summary_zh": "首次发布。"},
-                ),
+                data=first_data,
                 yearly_ack=spec["number"].startswith("SEC"),
             )
             started = today - timedelta(days=300 - 20 * index)
             review = started + timedelta(days=365)
             if spec["number"] == "HK-004":
                 review = today - timedelta(days=35)  # a review that is overdue
-            _approve_back_dated(first, approver, started, review)
+            _approve_back_dated(first, approver, started, review, before_the_rules=untranslated)
             current = first
             if old:
                 major = spec["current_version"].endswith(".0")
@@ -113,7 +130,32 @@ def seed_sops() -> bool:
             draft.change_summary_en = "Adds the fridge temperature log to step 4."
             draft.change_summary_zh = "在第 4 步中增加冰箱温度记录。"
             services.submit_for_review(draft, by=writer)
+            _reword_in_english_only(prop.id, writer)
     return True
+
+
+def _reword_in_english_only(property_id: int, writer: User) -> None:
+    """HK-002 1.1 being written: step 4 reworded in English, its Chinese not yet."""
+    sop = db.session.scalar(
+        select(Sop).where(Sop.property_id == property_id, Sop.number == "HK-002")
+    )
+    draft = services.new_version(sop, by=writer, major=False)
+    steps = [
+        services.StepData(
+            s.text_en, s.text_zh, s.note_en, s.note_zh, s.kind, s.key_point, origin=s.id
+        )
+        for s in draft.steps
+    ]
+    steps[
+        3
+    ].text_en = "Note how much of each item the guest has used, and anything missing or damaged."
+    data = services.VersionData(
+        **{name: getattr(draft, name) for name in services.TEXT_FIELDS},
+        steps=steps,
+    )
+    data.change_summary_en = "Step 4 also asks to note items missing or damaged."
+    data.change_summary_zh = "第 4 步增加记录缺失或损坏物品的要求。"
+    services.update_draft(draft, data, by=writer)
 
 
 def _acknowledge_some(sop: Sop, first: SopVersion, current: SopVersion, index) -> None:

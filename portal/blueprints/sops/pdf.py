@@ -3,16 +3,21 @@
 Each document names its template, its file name, the context the template reads and its
 `inputs`: everything the printed pages depend on, so that a reprint with the same inputs comes
 from the cache (portal/pdf.py) and a change of any of them renders again.
+
+A document is printed in the language asked for ("en", "zh" or "both"), whatever the screen
+language of the person who prints it: the template renders inside that language (`doc`, see
+people/pdf.py DocumentLanguage), so the same inputs give the same pages from any session.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from portal import pdf
+from portal.blueprints.people.pdf import DOCUMENT_LANGUAGES, DocumentLanguage
 from portal.blueprints.sops import reading, rules
 from portal.blueprints.sops.models import SopVersion, Stage
 from portal.i18n import local_today
@@ -20,32 +25,38 @@ from portal.i18n import local_today
 if TYPE_CHECKING:
     from portal.blueprints.people.models import Department
 
-LANGUAGES = ("en", "zh", "both")
+LANGUAGES = DOCUMENT_LANGUAGES
 
 
 Document = pdf.Document
 
 
+def _both(obj, field: str = "name") -> tuple[str, str]:
+    return (getattr(obj, f"{field}_en") or "", getattr(obj, f"{field}_zh") or "")
+
+
 def version_inputs(version: SopVersion, lang: str, stage: Stage) -> tuple:
     """All a printed version depends on. An approved version is frozen; a draft's lock_version
-    moves with every save; names of the property and department are read as printed."""
+    moves with every save; the names of the property, department and approver are read as
+    printed, in both languages. Not the printer's screen language: the pages do not depend on
+    it."""
     sop = version.sop
     return (
         version.id,
         version.lock_version,
         lang,
-        str(get_locale()),
         local_today().isoformat(),
         stage.value,
-        sop.property.name,
-        sop.department.name,
-        version.approver.name if version.approver else "",
+        _both(sop.property),
+        _both(sop.department),
+        _both(version.approver) if version.approver else ("", ""),
     )
 
 
 def version_document(version: SopVersion, lang: str) -> Document:
     """One version of an SOP, in English, Chinese or both, marked with its stage."""
     stage = rules.stage_of(version)
+    doc = DocumentLanguage(lang)
     return Document(
         "sops/pdf/sop.html",
         f"{version.sop.number}-v{version.number}-{lang}.pdf",
@@ -53,9 +64,11 @@ def version_document(version: SopVersion, lang: str) -> Document:
             "sop": version.sop,
             "version": version,
             "lang": lang,
+            "doc": doc,
             "stage": stage,
             "Stage": Stage,
-            "title": version.title,
+            # Rendered in the document's language (the title it has in that language).
+            "title": LazyString(lambda: version.title),
             "number": version.sop.number,
             "version_label": version.number,
             "printed_on": local_today(),
@@ -75,16 +88,16 @@ def binder_document(department: Department, lang: str) -> Document:
             "department": department,
             "property": department.property,
             "lang": lang,
+            "doc": DocumentLanguage(lang),
             "Stage": Stage,
-            "title": _("SOP binder"),
-            "number": department.name,
+            "title": _l("SOP binder"),
+            "number": LazyString(lambda: department.name),
             "printed_on": local_today(),
             "inputs": (
                 department.id,
-                department.name,
-                department.property.name,
+                _both(department),
+                _both(department.property),
                 lang,
-                str(get_locale()),
                 local_today().isoformat(),
                 tuple(version_inputs(v, lang, stage) for _sop, v, stage in entries),
             ),
