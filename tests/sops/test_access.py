@@ -3,10 +3,17 @@ binders, reading records and reminders, and a supervisor of another department (
 tests/access.py for the walk)."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.blueprints.sops.models import Sop, SopAcknowledgement, SopReminder, VersionStatus
+from portal.blueprints.sops.models import (
+    Sop,
+    SopAcknowledgement,
+    SopReminder,
+    SopReview,
+    VersionStatus,
+)
 from portal.i18n import local_today
 from tests import access
 from tests.access import ALL, WRITERS, Elsewhere, Row, page, pdf, redirect
@@ -97,6 +104,33 @@ def new_draft(ctx):
     draft = sop.versions[-1]
     assert draft.status == VersionStatus.DRAFT and draft.number == "1.1"
     assert ctx.location == f"/sops/versions/{draft.id}/edit"
+
+
+def next_review():
+    return local_today() + timedelta(days=200)
+
+
+def reviewed(ctx):
+    version = ctx.world.in_force
+    ctx.db.session.refresh(version)
+    (review,) = ctx.db.session.scalars(select(SopReview).where(SopReview.version_id == version.id))
+    assert review.reviewed_by_id == ctx.actor.id
+    assert version.review_date == review.next_review == next_review()
+
+
+def review_form(ctx) -> dict:
+    return {
+        "next_review": next_review().isoformat(),
+        "was_due": ctx.world.in_force.review_date.isoformat(),
+        "idempotency_key": "access-matrix-review-0001",
+    }
+
+
+def requires_english_only(ctx):
+    from portal.blueprints.sops import services
+
+    ctx.db.session.expire_all()
+    assert services.required_languages(ctx.world.prop.id) == ("en",)
 
 
 ROWS = access.domain(
@@ -194,12 +228,24 @@ ROWS = access.domain(
             refused={**SEE_ALL_STAGES, "hr": 403},
         ),
         Row(
+            "sops.record_review",
+            APPROVERS,
+            redirect(version_page(in_force), "Review recorded: HK-900 version 1.0", then=reviewed),
+            method="POST",
+            args=lambda c: {"version_id": c.world.in_force.id},
+            data=review_form,
+            obj=in_force,
+            # Everyone at the property reads the version in force: they may not review it.
+            refused=403,
+            other_department=(Elsewhere(code=403),),
+        ),
+        Row(
             "sops.new_version",
             WRITERS,
             redirect(re.compile(r"/sops/versions/\d+/edit"), then=new_draft),
             method="POST",
             args=lambda c: {"sop_id": c.world.in_force.sop_id},
-            data=lambda c: {"kind": "minor"},
+            data=lambda c: {"kind": "change"},
             obj=sop_of(in_force),
             refused=NOT_WRITERS,
         ),
@@ -271,6 +317,33 @@ ROWS = access.domain(
                 ),
             ),
         ),
+        # "Remind everyone outstanding": asked first (GET), then done (POST), for the same
+        # people as the acknowledgement table; another department's supervisor is refused.
+        Row(
+            "sops.remind_all",
+            FOLLOW,
+            page("Remind everyone who has not read HK-900", lambda c: c.world.person.name_en),
+            given=lambda c: c.world.person,
+            args=lambda c: {"sop_id": c.world.in_force.sop_id},
+            obj=sop_of(in_force),
+            refused=NOT_WRITERS,
+            other_department=(Elsewhere(code=403),),
+        ),
+        Row(
+            "sops.remind_all",
+            FOLLOW,
+            redirect(
+                lambda c: f"/sops/{c.world.in_force.sop_id}/acknowledgements",
+                "Reminded 1 person.",
+                then=reminded,
+            ),
+            method="POST",
+            given=lambda c: c.world.person,
+            args=lambda c: {"sop_id": c.world.in_force.sop_id},
+            obj=sop_of(in_force),
+            refused=NOT_WRITERS,
+            other_department=(Elsewhere(code=403),),
+        ),
         Row(
             "sops.print_pdf",
             ALL,
@@ -295,6 +368,30 @@ ROWS = access.domain(
             args=lambda c: {"sop_id": c.world.two_versions.sop_id},
             obj=lambda c: c.world.two_versions.sop,
             refused=NOT_WRITERS,
+        ),
+        Row(
+            "sops.settings",
+            APPROVERS,
+            page("SOP library settings", "Chinese"),
+            args=lambda c: {"property_id": c.world.prop.id},
+            obj=lambda c: c.world.prop,
+            refused=403,
+            bound_role="manager",
+        ),
+        Row(
+            "sops.settings",
+            APPROVERS,
+            redirect(
+                lambda c: f"/sops/settings/{c.world.prop.id}",
+                "Settings saved.",
+                then=requires_english_only,
+            ),
+            method="POST",
+            args=lambda c: {"property_id": c.world.prop.id},
+            data=lambda c: {"required_languages": ["en"]},
+            obj=lambda c: c.world.prop,
+            refused=403,
+            bound_role="manager",
         ),
         Row(
             "sops.person_status",

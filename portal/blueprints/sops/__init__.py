@@ -10,7 +10,7 @@ bp = Blueprint("sops", __name__, url_prefix="/sops")
 
 
 def module() -> Module:
-    from portal.blueprints.sops import cards, demo, views  # noqa: F401 - attaches the routes
+    from portal.blueprints.sops import cards, demo, models, views  # noqa: F401 - the routes
     from portal.blueprints.sops.permissions import can_list_sops
 
     return Module(
@@ -28,8 +28,9 @@ def module() -> Module:
             "sop.acknowledged": _l("SOP acknowledged"),
             "sop.reminded": _l("Reminder to read an SOP"),
             "sop.audience_changed": _l("SOP audience changed"),
+            **models.AUDIT_ACTIONS,
         },
-        audit_objects={"sops": _l("SOP")},
+        audit_objects={"sops": _l("SOP"), **models.AUDIT_OBJECTS},
         seeder=demo.seed_sops,
         seed_after=("people",),
         cards=[

@@ -6,11 +6,21 @@ sent for review, approved by a manager who is not its author, and takes effect o
 then on it is frozen. Which version is in force, and which are superseded, follows from the
 approved versions' effective dates (see rules.current_version), so nothing has to be
 switched over at midnight.
+
+A new version is one of three kinds of change (ChangeKind): a correction (1.0 -> 1.1, staff who
+acknowledged before are not asked again: minor_edit), a change (1.0 -> 1.1) or a new edition
+(1.0 -> 2.0), both read again by everyone. The version in force is reviewed periodically: a
+review that finds it still valid (SopReview) moves its review_date on, without a new version.
+
+Texts are bilingual: each has an English and a Chinese column. Which languages a version must
+have before it is sent for review is the property's setting (SopSettings); a step whose one
+language changed alone carries a "needs updating" mark on the other until someone confirms it.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -58,6 +68,29 @@ FIELD_LABELS = {
     "purpose": _l("purpose"),
     "scope": _l("scope"),
     "responsibilities": _l("responsibilities"),
+    "change_summary": _l("what changed"),
+}
+
+# The audit trail's names of what the models below add (to go with the module's other names).
+AUDIT_ACTIONS = {
+    "sop.settings_changed": _l("SOP library settings changed"),
+    "sop.reviewed": _l("SOP reviewed, still valid"),
+}
+AUDIT_OBJECTS = {"sop_settings": _l("SOP library settings")}
+
+# The two languages of every text: the suffix of its columns, and their names.
+LANGUAGES = ("en", "zh")
+LANGUAGE_NAMES = {"en": _l("English"), "zh": _l("Chinese")}
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+# A text shown in the other language, marked in the language that was asked for ...
+FALLBACK_LABELS = {
+    "zh": _l("English text, no Chinese translation"),
+    "en": _l("Chinese text, no English translation"),
+}
+# ... or, where both languages are shown, the place of the missing one.
+NO_TRANSLATION_LABELS = {
+    "zh": _l("No Chinese translation"),
+    "en": _l("No English translation"),
 }
 
 # The bilingual texts of a version, in the order the editor shows them.
@@ -82,6 +115,51 @@ def _pick(obj, field: str) -> str:
     en = getattr(obj, f"{field}_en") or ""
     zh = getattr(obj, f"{field}_zh") or ""
     return (zh or en) if is_chinese() else (en or zh)
+
+
+def other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as shown in the language asked for (`wanted`): its own text, or the other
+    language's marked as such (a fallback), or nothing where the other language is shown
+    beside it anyway (`missing`: say so in its place)."""
+
+    text: str
+    lang: str  # the language of `text`
+    wanted: str
+    missing: bool = False  # no text in `wanted`, the other language has one
+
+    @property
+    def fallback(self) -> bool:
+        return bool(self.text) and self.lang != self.wanted
+
+    @property
+    def html_lang(self) -> str:
+        return HTML_LANG[self.lang]
+
+    @property
+    def marker(self):
+        """What to print beside a fallback or in place of a missing text (lazy: it is
+        rendered in the language of the document it is printed in)."""
+        if self.fallback:
+            return FALLBACK_LABELS[self.wanted]
+        return NO_TRANSLATION_LABELS[self.wanted] if self.missing else ""
+
+
+def shown(obj, field: str, lang: str | None = None, *, fallback: bool = True) -> Shown:
+    """`field` of `obj` in `lang` (default: the reader's language). Without its own text, the
+    other language's (fallback=True) or an empty, `missing` text (fallback=False)."""
+    lang = lang or ("zh" if is_chinese() else "en")
+    own = getattr(obj, f"{field}_{lang}") or ""
+    if own:
+        return Shown(own, lang, lang)
+    theirs = getattr(obj, f"{field}_{other(lang)}") or ""
+    if theirs and fallback:
+        return Shown(theirs, other(lang), lang)
+    return Shown("", lang, lang, missing=bool(theirs))
 
 
 class Sop(db.Model):
@@ -143,7 +221,8 @@ class SopVersion(db.Model):
     responsibilities_zh: Mapped[str] = mapped_column(Text, default="")
     change_summary_en: Mapped[str] = mapped_column(Text, default="")
     change_summary_zh: Mapped[str] = mapped_column(Text, default="")
-    # A minor edit does not ask staff to acknowledge again; the reason is recorded.
+    # A correction ("minor edit"): staff who acknowledged the version before are not asked
+    # again (rules.baseline_subquery); the reason is recorded. Never on an x.0 version.
     minor_edit: Mapped[bool] = mapped_column(default=False)
     minor_edit_reason: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -152,6 +231,7 @@ class SopVersion(db.Model):
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     effective_date: Mapped[date | None]
+    # The next periodic review: set at approval, moved on by each review recorded (SopReview).
     review_date: Mapped[date | None]
     lock_version: Mapped[int] = mapped_column(default=1)
 
@@ -168,16 +248,8 @@ class SopVersion(db.Model):
     def text(self, field: str) -> str:
         return _pick(self, field)
 
-    def missing_translations(self) -> list[str]:
-        """Fields filled in one language only (shown to authors and reviewers)."""
-        missing = []
-        for field, label in FIELD_LABELS.items():
-            if bool(getattr(self, f"{field}_en")) != bool(getattr(self, f"{field}_zh")):
-                missing.append(str(label))
-        for step in self.steps:
-            if bool(step.text_en) != bool(step.text_zh) or bool(step.note_en) != bool(step.note_zh):
-                missing.append(str(_l("step %(n)s", n=step.position)))
-        return missing
+    def shown(self, field: str, lang: str | None = None, *, fallback: bool = True) -> Shown:
+        return shown(self, field, lang, fallback=fallback)
 
     sop: Mapped[Sop] = relationship(back_populates="versions")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -185,6 +257,34 @@ class SopVersion(db.Model):
     steps: Mapped[list[SopStep]] = relationship(
         back_populates="version", order_by="SopStep.position", cascade="all, delete-orphan"
     )
+    # Its periodic reviews, newest first (the history shows them; see services.history_of).
+    reviews: Mapped[list[SopReview]] = relationship(
+        back_populates="version",
+        order_by="(SopReview.reviewed_at.desc(), SopReview.id.desc())",
+        viewonly=True,
+    )
+
+
+class ChangeKind(enum.StrEnum):
+    """What a new version is, as the person writing it chooses it: the version number it gets
+    and whether everyone who must read the SOP is asked to acknowledge it again."""
+
+    CORRECTION = "correction"  # 1.0 -> 1.1, no one is asked again (minor_edit)
+    CHANGE = "change"  # 1.0 -> 1.1, everyone is asked again
+    EDITION = "edition"  # 1.0 -> 2.0, everyone is asked again
+
+    @classmethod
+    def of(cls, version: SopVersion) -> ChangeKind | None:
+        """The kind of an existing version (None for a first version, 1.0)."""
+        if version.major == 1 and version.minor == 0:
+            return None
+        if version.minor == 0:
+            return cls.EDITION
+        return cls.CORRECTION if version.minor_edit else cls.CHANGE
+
+    @property
+    def asks_again(self) -> bool:
+        return self is not ChangeKind.CORRECTION
 
 
 class StepKind(enum.StrEnum):
@@ -207,6 +307,9 @@ class SopStep(db.Model):
     text_zh: Mapped[str] = mapped_column(Text, default="")
     note_en: Mapped[str] = mapped_column(Text, default="")
     note_zh: Mapped[str] = mapped_column(Text, default="")
+    # The other language changed alone at a save: this one may no longer say the same.
+    needs_update_en: Mapped[bool] = mapped_column(default=False)
+    needs_update_zh: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[SopVersion] = relationship(back_populates="steps")
 
@@ -217,6 +320,20 @@ class SopStep(db.Model):
     @property
     def note(self) -> str:
         return _pick(self, "note")
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.note_en or self.note_zh)
+
+    def shown(self, field: str, lang: str | None = None, *, fallback: bool = True) -> Shown:
+        return shown(self, field, lang, fallback=fallback)
+
+    def needs_update(self, lang: str) -> bool:
+        return bool(getattr(self, f"needs_update_{lang}"))
+
+    @property
+    def languages_to_update(self) -> list[str]:
+        return [lang for lang in LANGUAGES if self.needs_update(lang)]
 
 
 class SopAcknowledgement(db.Model):
@@ -249,3 +366,39 @@ class SopReminder(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reminded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reminded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SopReview(db.Model):
+    """'Reviewed, still valid': a periodic review of the version in force that changes nothing
+    in it but its next review date. Append-only; the version's review_date is the one that
+    counts (the overdue list reads it), each review keeps the date it moved it from."""
+
+    __tablename__ = "sop_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("sop_versions.id", ondelete="CASCADE"), index=True
+    )
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    was_due: Mapped[date | None]  # the review date before this review
+    next_review: Mapped[date]
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    version: Mapped[SopVersion] = relationship(back_populates="reviews")
+    reviewed_by: Mapped[User] = relationship()
+
+
+class SopSettings(db.Model):
+    """A property's rules for its SOP library: the languages every version must have before
+    it is sent for review and approved. No row: both languages are required."""
+
+    __tablename__ = "sop_settings"
+
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), primary_key=True)
+    require_en: Mapped[bool] = mapped_column(default=True)
+    require_zh: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def required_languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if getattr(self, f"require_{lang}"))

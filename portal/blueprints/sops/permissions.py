@@ -78,6 +78,24 @@ def can_approve_version(user, version: SopVersion) -> bool:
     )
 
 
+def can_review_version(user, version: SopVersion) -> bool:
+    """Record a periodic review ("reviewed, still valid") of the version in force: whoever may
+    approve it (a manager of its property who did not write it, nor an account its author made
+    or promoted lately), as for an approval."""
+    return (
+        approves(user)
+        and in_property(user, version.sop.property_id)
+        and version.status == VersionStatus.APPROVED
+        and is_independent_approver(user, version)
+        and stage_of(version) == Stage.EFFECTIVE
+    )
+
+
+def can_change_settings(user, prop) -> bool:
+    """The SOP library's settings of a property: its managers, and group admins."""
+    return approves(user) and in_property(user, prop.id)
+
+
 def can_manage_sop(user, sop: Sop) -> bool:
     return has_role(user, *WRITERS) and in_property(user, sop.property_id)
 
