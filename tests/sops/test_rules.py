@@ -45,7 +45,7 @@ def acknowledged_at(version, person, when: datetime) -> None:
 def three_answers(version, person, department_ids, today):
     """(the person's list says acknowledged, the coverage table says so, department count)."""
     (row,) = reading.list_sops(person, sop_id=version.sop_id, today=today)
-    table = {r.person.id: r for r in reading.coverage(version.sop, today=today)}
+    table = {r.person_id: r for r in reading.coverage(version.sop, today=today, page=0).page.items}
     counts = {
         c.sop.id: c
         for c in reading.department_coverage(version.sop.property_id, department_ids, today)
@@ -102,7 +102,7 @@ def test_the_audience_is_the_same_person_for_the_list_the_table_and_the_counts(h
     gone = factories.person("employee", prop=prop, dept="HK", active=False)
     db.session.flush()
     today = local_today()
-    table = {r.person.id for r in reading.coverage(version.sop, today=today)}
+    table = {r.person_id for r in reading.coverage(version.sop, today=today, page=0).page.items}
     assert table == {p.id for p in asked}
     assert {p.id for p in reading.audience_people(version.sop)} == table
     for person in asked:
@@ -143,5 +143,9 @@ def test_the_baseline_after_minor_and_major_versions(hotel):
     reading.acknowledge(first.sop, major, reader)
     after = publish(major=False, minor_edit=True)
     assert three_answers(after, reader, departments, today) == (True, True, (1, 1))
-    (row,) = [r for r in reading.coverage(first.sop, today=today) if r.person == reader]
+    (row,) = [
+        r
+        for r in reading.coverage(first.sop, today=today, page=0).page.items
+        if r.person_id == reader.id
+    ]
     assert row.version_number == "2.0"

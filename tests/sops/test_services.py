@@ -176,7 +176,7 @@ def test_coverage_lists_who_has_and_has_not_acknowledged(people):
     other = factories.person("employee", prop=people["prop"], dept="HK")
     reading.acknowledge(version.sop, version, people["attendant"])
     reading.remind(version.sop, other, by=people["manager"])
-    rows = {r.person.id: r for r in reading.coverage(version.sop)}
+    rows = {r.person_id: r for r in reading.coverage(version.sop, page=0).page.items}
     assert rows[people["attendant"].id].acknowledged_at is not None
     assert rows[other.id].acknowledged_at is None and rows[other.id].reminded_at is not None
 

@@ -7,15 +7,17 @@ Every list and count here composes the rules of rules.py, so they agree with eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, true
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from portal import audit
 from portal.blueprints.people import services as people
-from portal.blueprints.people.models import User
+from portal.blueprints.people.models import Department, User
 from portal.blueprints.sops import rules
 from portal.blueprints.sops.models import (
     TEXT_FIELDS,
@@ -27,10 +29,11 @@ from portal.blueprints.sops.models import (
     Stage,
     VersionStatus,
 )
-from portal.database import contains, utcnow
+from portal.database import advisory_lock, built_once, contains, like_pattern, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.i18n import local_today
+from portal.i18n import is_chinese, local_day_start, local_today, select_timezone
+from portal.pagination import Page, page_window
 
 
 # --- the library --------------------------------------------------------------------------------
@@ -40,6 +43,7 @@ class SopRow:
     version: SopVersion | None  # in force, or None
     latest: SopVersion | None  # newest version of any status (for writers)
     acknowledged: bool | None  # None when the person is not in the audience
+    reminded: bool = False  # the person was reminded to read it (at any time)
 
 
 def list_sops(
@@ -55,44 +59,31 @@ def list_sops(
     """SOPs of the viewer's property, with the version in force and the viewer's
     acknowledgement state, in a fixed number of queries whatever their number."""
     today = today or local_today()
-    current = rules.current_versions_subquery(today)
-    baseline = rules.baseline_subquery(today)
-    audience = rules.in_audience(viewer.department_id, viewer.role)
-    acked = rules.acknowledged(viewer.id, Sop.id, baseline.c.baseline_key, Sop.yearly_ack, today)
-    query = (
-        select(Sop, SopVersion, audience.label("audience"), acked.label("acked"))
-        .outerjoin(current, current.c.sop_id == Sop.id)
-        .outerjoin(SopVersion, SopVersion.id == current.c.version_id)
-        .outerjoin(baseline, baseline.c.sop_id == Sop.id)
-        .where(Sop.property_id == viewer.property_id)
-        .options(selectinload(Sop.department))
-        .order_by(Sop.number)
+    statement = _library_statement(
+        unpublished=include_unpublished,
+        by_department=bool(department_id),
+        one_sop=bool(sop_id),
+        mine=mine,
+        search=bool(q),
     )
-    if not include_unpublished:
-        query = query.where(current.c.version_id.is_not(None))
-    if department_id:
-        query = query.where(Sop.department_id == department_id)
-    if sop_id:
-        query = query.where(Sop.id == sop_id)
-    if mine:
-        query = query.where(audience)
-    if q:
-        query = query.where(Sop.id.in_(search_sop_ids(q)))
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(
+        statement,
+        {
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+            "viewer_id": viewer.id,
+            "viewer_department_id": viewer.department_id,
+            "viewer_role": viewer.role,
+            "property_id": viewer.property_id,
+            "department_id": department_id,
+            "sop_id": sop_id,
+            "pattern": like_pattern(q) if q else None,
+        },
+    ).all()
     latest_by_sop = {}
     if include_unpublished and rows:
-        newest = (
-            select(SopVersion.sop_id, func.max(SopVersion.version_key).label("key"))
-            .group_by(SopVersion.sop_id)
-            .subquery()
-        )
         for version in db.session.scalars(
-            select(SopVersion)
-            .join(
-                newest,
-                and_(newest.c.sop_id == SopVersion.sop_id, newest.c.key == SopVersion.version_key),
-            )
-            .where(SopVersion.sop_id.in_([r[0].id for r in rows]))
+            _newest_versions_statement(), {"sop_ids": [r[0].id for r in rows]}
         ):
             latest_by_sop[version.sop_id] = version
     return [
@@ -101,9 +92,71 @@ def list_sops(
             version,
             latest_by_sop.get(sop.id),
             (bool(ack) if version is not None else None) if in_audience else None,
+            bool(reminded),
         )
-        for sop, version, in_audience, ack in rows
+        for sop, version, in_audience, ack, reminded in rows
     ]
+
+
+@built_once
+def _library_statement(*, unpublished: bool, by_department: bool, one_sop: bool, mine, search):
+    today = bindparam("today")
+    current = rules.current_versions_subquery(today)
+    baseline = rules.baseline_subquery(today)
+    audience = rules.in_audience(bindparam("viewer_department_id"), bindparam("viewer_role"))
+    acked = rules.acknowledged(
+        bindparam("viewer_id"),
+        Sop.id,
+        baseline.c.baseline_key,
+        Sop.yearly_ack,
+        None,
+        cutoff=bindparam("yearly_cutoff"),
+    )
+    reminded = exists(
+        select(SopReminder.id).where(
+            SopReminder.sop_id == Sop.id, SopReminder.user_id == bindparam("viewer_id")
+        )
+    )
+    query = (
+        select(
+            Sop,
+            SopVersion,
+            audience.label("audience"),
+            acked.label("acked"),
+            reminded.label("reminded"),
+        )
+        .outerjoin(current, current.c.sop_id == Sop.id)
+        .outerjoin(SopVersion, SopVersion.id == current.c.version_id)
+        .outerjoin(baseline, baseline.c.sop_id == Sop.id)
+        .where(Sop.property_id == bindparam("property_id"))
+        .options(joinedload(Sop.department, innerjoin=True))
+        .order_by(Sop.number)
+    )
+    if not unpublished:
+        query = query.where(current.c.version_id.is_not(None))
+    if by_department:
+        query = query.where(Sop.department_id == bindparam("department_id"))
+    if one_sop:
+        query = query.where(Sop.id == bindparam("sop_id"))
+    if mine:
+        query = query.where(audience)
+    if search:
+        query = query.where(Sop.id.in_(search_sop_ids(bindparam("pattern"))))
+    return query
+
+
+@built_once
+def _newest_versions_statement():
+    newest = (
+        select(SopVersion.sop_id, func.max(SopVersion.version_key).label("key"))
+        .where(SopVersion.sop_id.in_(bindparam("sop_ids", expanding=True)))
+        .group_by(SopVersion.sop_id)
+        .subquery()
+    )
+    return select(SopVersion).join(
+        newest,
+        and_(newest.c.sop_id == SopVersion.sop_id, newest.c.key == SopVersion.version_key),
+    )
 
 
 def row_for(sop: Sop, user: User, today: date | None = None) -> SopRow | None:
@@ -112,9 +165,10 @@ def row_for(sop: Sop, user: User, today: date | None = None) -> SopRow | None:
     return rows[0] if rows else None
 
 
-def search_sop_ids(q: str):
-    """SOPs whose number, title or any text (either language, any version) contains q, as typed.
-    Substring search: Chinese needs no spaces between words."""
+def search_sop_ids(q):
+    """SOPs whose number, title or any text (either language, any version) contains q, as typed
+    (or a bound parameter holding its like_pattern). Substring search: Chinese needs no spaces
+    between words."""
     text_match = or_(
         *[contains(getattr(SopVersion, name), q) for name in TEXT_FIELDS if "change" not in name]
     )
@@ -138,48 +192,156 @@ def search_sop_ids(q: str):
 
 def pending_for(user: User, today: date | None = None) -> list[tuple[Sop, SopVersion, bool]]:
     """SOPs in force that this person must (re-)acknowledge: (sop, version, reminded)."""
-    rows = [r for r in list_sops(user, mine=True, today=today) if r.acknowledged is False]
-    if not rows:
-        return []
-    reminded = set(
-        db.session.scalars(
-            select(SopReminder.sop_id).where(
-                SopReminder.user_id == user.id,
-                SopReminder.sop_id.in_([r.sop.id for r in rows]),
+    rows = list_sops(user, mine=True, today=today)
+    return [(r.sop, r.version, r.reminded) for r in rows if r.acknowledged is False]
+
+
+@dataclass(frozen=True)
+class ToRead:
+    """An SOP in force that a person must (re-)acknowledge, for their home page."""
+
+    sop: Sop
+    version: SopVersion
+    due_since: date | None  # since when they are asked to read it
+    reminded_at: datetime | None  # the latest reminder they have not acted on
+    reminded_by: str | None = None  # who sent it, in the reader's language
+    reminded_by_role: str | None = None
+
+
+def to_read_for(user: User, today: date | None = None) -> list[ToRead]:
+    """What `user` must read, reminded first, then the longest due; one query.
+
+    Due since: the effective date of the version that asked for the reading (the latest one
+    that was not a minor edit), or the day a yearly reading ran out, and never before the
+    person's hire date."""
+    today = today or local_today()
+    rows = db.session.execute(
+        _to_read_statement(),
+        {
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+            "viewer_id": user.id,
+            "viewer_department_id": user.department_id,
+            "viewer_role": user.role,
+            "property_id": user.property_id,
+        },
+    ).all()
+    zh = is_chinese()
+    found = []
+    for sop, version, asked_from, last_read, at, by_en, by_zh, by_role in rows:
+        due = asked_from
+        if sop.yearly_ack and last_read is not None:
+            ran_out = last_read.astimezone(ZoneInfo(select_timezone())).date() + timedelta(
+                days=rules.YEARLY_DAYS
             )
-        )
+            due = max(due, ran_out) if due else ran_out
+        if due is not None and user.hire_date is not None:
+            due = max(due, user.hire_date)
+        by = ((by_zh or by_en) if zh else (by_en or by_zh)) if at else None
+        found.append(ToRead(sop, version, due, at, by, by_role if at else None))
+    found.sort(key=lambda r: (r.reminded_at is None, r.due_since or today, r.sop.number))
+    return found
+
+
+@built_once
+def _to_read_statement():
+    viewer = bindparam("viewer_id")
+    today = bindparam("today")
+    current = rules.current_versions_subquery(today)
+    baseline = rules.baseline_subquery(today)
+    asking = aliased(SopVersion)  # the version whose reading is asked for (the baseline)
+    acked = rules.acknowledged(
+        viewer,
+        Sop.id,
+        baseline.c.baseline_key,
+        Sop.yearly_ack,
+        None,
+        cutoff=bindparam("yearly_cutoff"),
     )
-    return [(r.sop, r.version, r.sop.id in reminded) for r in rows]
+    last_read = (
+        select(func.max(SopAcknowledgement.acknowledged_at))
+        .where(
+            SopAcknowledgement.sop_id == Sop.id,
+            SopAcknowledgement.user_id == viewer,
+            SopAcknowledgement.version_key >= baseline.c.baseline_key,
+        )
+        .scalar_subquery()
+    )
+    reminders = _open_reminders(SopReminder.user_id == viewer)
+    sender = aliased(User)
+    return (
+        select(
+            Sop,
+            SopVersion,
+            asking.effective_date,
+            last_read,
+            reminders.c.at,
+            sender.name_en,
+            sender.name_zh,
+            sender.role,
+        )
+        .join(current, current.c.sop_id == Sop.id)
+        .join(SopVersion, SopVersion.id == current.c.version_id)
+        .join(baseline, baseline.c.sop_id == Sop.id)
+        .outerjoin(
+            asking,
+            and_(asking.sop_id == Sop.id, asking.version_key == baseline.c.baseline_key),
+        )
+        .outerjoin(reminders, reminders.c.sop_id == Sop.id)
+        .outerjoin(sender, sender.id == reminders.c.by_id)
+        .where(
+            Sop.property_id == bindparam("property_id"),
+            rules.in_audience(bindparam("viewer_department_id"), bindparam("viewer_role")),
+            ~acked,
+        )
+        .order_by(Sop.number)
+    )
 
 
 def overdue_reviews(property_id: int, today: date | None = None) -> list[SopVersion]:
     today = today or local_today()
-    current = rules.current_versions_subquery(today)
     return list(
         db.session.scalars(
-            select(SopVersion)
-            .join(current, current.c.version_id == SopVersion.id)
-            .join(Sop, Sop.id == SopVersion.sop_id)
-            .where(Sop.property_id == property_id, SopVersion.review_date < today)
-            .options(selectinload(SopVersion.sop))
-            .order_by(SopVersion.review_date)
+            _overdue_reviews_statement(), {"property_id": property_id, "today": today}
         )
+    )
+
+
+@built_once
+def _overdue_reviews_statement():
+    today = bindparam("today")
+    current = rules.current_versions_subquery(today)
+    return (
+        select(SopVersion)
+        .join(current, current.c.version_id == SopVersion.id)
+        .join(Sop, Sop.id == SopVersion.sop_id)
+        .where(Sop.property_id == bindparam("property_id"), SopVersion.review_date < today)
+        .options(contains_eager(SopVersion.sop))
+        .order_by(SopVersion.review_date)
     )
 
 
 def awaiting_approval(viewer: User) -> list[SopVersion]:
     return list(
         db.session.scalars(
-            select(SopVersion)
-            .join(Sop, Sop.id == SopVersion.sop_id)
-            .where(
-                Sop.property_id == viewer.property_id,
-                SopVersion.status == VersionStatus.IN_REVIEW,
-                SopVersion.author_id != viewer.id,
-            )
-            .options(selectinload(SopVersion.sop), selectinload(SopVersion.author))
-            .order_by(SopVersion.submitted_at)
+            _awaiting_approval_statement(),
+            {"property_id": viewer.property_id, "viewer_id": viewer.id},
         )
+    )
+
+
+@built_once
+def _awaiting_approval_statement():
+    return (
+        select(SopVersion)
+        .join(Sop, Sop.id == SopVersion.sop_id)
+        .where(
+            Sop.property_id == bindparam("property_id"),
+            SopVersion.status == VersionStatus.IN_REVIEW,
+            SopVersion.author_id != bindparam("viewer_id"),
+        )
+        .options(contains_eager(SopVersion.sop), joinedload(SopVersion.author))
+        .order_by(SopVersion.submitted_at)
     )
 
 
@@ -228,64 +390,411 @@ def audience_people(sop: Sop) -> list[User]:
     )
 
 
-@dataclass
+def version_in_force(sop: Sop, today: date | None = None) -> SopVersion | None:
+    """The version in force of one SOP, without its steps (a page that names it only)."""
+    return db.session.scalar(
+        _version_in_force_statement(), {"sop_id": sop.id, "today": today or local_today()}
+    )
+
+
+@built_once
+def _version_in_force_statement():
+    current = rules.current_versions_subquery(bindparam("today"))
+    return (
+        select(SopVersion)
+        .join(current, current.c.version_id == SopVersion.id)
+        .where(current.c.sop_id == bindparam("sop_id"))
+    )
+
+
+# --- the acknowledgement table ------------------------------------------------------------------
+@dataclass(frozen=True)
 class CoverageRow:
-    person: User
-    acknowledged_at: datetime | None  # the acknowledgement that counts
+    """One person of an SOP's audience on the acknowledgement table (read as a tuple).
+
+    It answers what the permission predicates ask of a person (id, property, department,
+    active), so `can_remind(viewer, row)` decides the row's Remind button without a query."""
+
+    person_id: int
+    name: str
+    staff_no: str
+    department: str
+    acknowledged_at: datetime | None  # the latest acknowledgement that counts
     version_number: str | None
-    reminded_at: datetime | None
+    reminded_at: datetime | None  # the latest reminder that no acknowledgement followed
+    reminded_by: str | None = None  # who sent it
+    department_id: int | None = None
+    property_id: int | None = None
+    reminded_today: bool = False  # once a day per person
+    active = True  # the table lists people still working here only
+
+    @property
+    def id(self) -> int:
+        return self.person_id
 
 
-def coverage(sop: Sop, today: date | None = None) -> list[CoverageRow]:
-    """Who has and has not acknowledged the version in force (five queries)."""
+@dataclass(frozen=True)
+class OwnReading:
+    """The viewer's own place in the audience of the SOP they follow up."""
+
+    acknowledged_at: datetime | None
+
+
+# Coverage levels, from the highest: (lowest percentage, name). 0-49 % low, 50-89 % partial,
+# 90-100 % good; the pages show each with its own colour, icon and word.
+LEVELS = ((90, "good"), (50, "partial"), (0, "low"))
+
+
+def coverage_level(done: int, total: int) -> str | None:
+    """'low', 'partial' or 'good' for `done` of `total` (None when nobody is asked)."""
+    if not total:
+        return None
+    percent = done * 100 // total
+    return next(name for lowest, name in LEVELS if percent >= lowest)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    page: Page  # of CoverageRow: the audience but the viewer, by department and staff number
+    done: int  # of the whole audience, the viewer included
+    total: int
+    outstanding_only: bool
+    outstanding: int = 0  # not acknowledged yet, the viewer left out (whom one may remind)
+    mine: OwnReading | None = None  # the viewer, when the audience names them
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 0
+
+    @property
+    def level(self) -> str | None:
+        return coverage_level(self.done, self.total)
+
+
+def coverage(
+    sop: Sop,
+    *,
+    viewer: User | None = None,
+    today: date | None = None,
+    outstanding_only: bool = False,
+    page: int | None = None,
+) -> Coverage:
+    """Who has and has not acknowledged the version in force: the counts of the whole audience
+    and one page of people, in two queries whatever the size of the audience.
+
+    The viewer follows the others up: they are counted (they read the SOP like anyone) but not
+    listed, and their own state comes apart (`mine`). `page` None reads the page from the query
+    string; 0 means every row (tests, exports)."""
     today = today or local_today()
-    audience = audience_people(sop)
-    baseline = rules.baseline_subquery(today)
-    acks = {}
-    for ack in db.session.scalars(
-        select(SopAcknowledgement)
+    params = {
+        "sop_id": sop.id,
+        "property_id": sop.property_id,
+        "today": today,
+        "yearly_cutoff": rules.yearly_cutoff(today),
+        "viewer_id": viewer.id if viewer is not None else 0,  # 0 names nobody
+    }
+    done, total, me, me_done, me_at = db.session.execute(_coverage_counts_statement(), params).one()
+    done, total = done or 0, total or 0
+    mine = OwnReading(me_at if me_done else None) if me else None
+    outstanding = total - done - (1 if me and not me_done else 0)
+    shown = outstanding if outstanding_only else total - (1 if me else 0)
+    if page == 0:
+        number, per_page, offset = 1, max(shown, 1), 0
+    elif page is None:
+        number, per_page, offset = page_window(shown)
+    else:
+        per_page = current_app.config["PER_PAGE"]
+        number = min(max(page, 1), max(1, -(-shown // per_page)))
+        offset = (number - 1) * per_page
+    found = db.session.execute(
+        _coverage_rows_statement(outstanding_only),
+        params | {"limit": per_page, "offset": offset},
+    )
+    zh = is_chinese()
+    since = local_day_start(today)
+
+    def pick(en, zh_):
+        return (zh_ or en) if zh else (en or zh_)
+
+    rows = [
+        CoverageRow(
+            pid,
+            pick(name_en, name_zh),
+            staff_no,
+            pick(dept_en, dept_zh) or "—",
+            acked_at,
+            f"{key // 1000}.{key % 1000}" if key is not None else None,
+            reminded_at,
+            pick(by_en, by_zh) if reminded_at else None,
+            department_id,
+            sop.property_id,
+            reminded_at is not None and reminded_at >= since,
+        )
+        for (
+            pid,
+            name_en,
+            name_zh,
+            staff_no,
+            department_id,
+            dept_en,
+            dept_zh,
+            acked_at,
+            key,
+            reminded_at,
+            by_en,
+            by_zh,
+        ) in found
+    ]
+    return Coverage(
+        Page(rows, number, per_page, shown), done, total, outstanding_only, outstanding, mine
+    )
+
+
+def _coverage_parts():
+    """The audience of an SOP (active people of its property whom its audience rows name) with
+    each one's latest acknowledgement that still counts."""
+    baseline = rules.baseline_subquery(bindparam("today"))
+    acks = (
+        select(
+            SopAcknowledgement.user_id.label("user_id"),
+            func.max(SopAcknowledgement.acknowledged_at).label("at"),
+            func.max(SopAcknowledgement.version_key).label("key"),
+        )
         .join(Sop, Sop.id == SopAcknowledgement.sop_id)
         .join(baseline, baseline.c.sop_id == Sop.id)
         .where(
-            SopAcknowledgement.sop_id == sop.id,
-            rules.still_counts(SopAcknowledgement, baseline.c.baseline_key, Sop.yearly_ack, today),
+            SopAcknowledgement.sop_id == bindparam("sop_id"),
+            rules.still_counts(
+                SopAcknowledgement,
+                baseline.c.baseline_key,
+                Sop.yearly_ack,
+                None,
+                cutoff=bindparam("yearly_cutoff"),
+            ),
         )
-        .order_by(SopAcknowledgement.acknowledged_at)
-        .options(selectinload(SopAcknowledgement.version))
-    ):
-        acks[ack.user_id] = ack  # the latest one
-    reminders = dict(
-        db.session.execute(
-            select(SopReminder.user_id, func.max(SopReminder.reminded_at))
-            .where(SopReminder.sop_id == sop.id)
-            .group_by(SopReminder.user_id)
-        ).all()
+        .group_by(SopAcknowledgement.user_id)
+        .subquery()
     )
-    return [
-        CoverageRow(
-            p,
-            acks[p.id].acknowledged_at if p.id in acks else None,
-            acks[p.id].version.number if p.id in acks else None,
-            reminders.get(p.id),
+    audience = and_(
+        User.property_id == bindparam("property_id"),
+        User.active.is_(True),
+        rules.in_audience(User.department_id, User.role, bindparam("sop_id")),
+    )
+    return acks, audience
+
+
+def _open_reminders(*where):
+    """Per SOP and person, the latest reminder that no acknowledgement has followed (what the
+    person still has to act on): (sop_id, user_id, at, by_id), narrowed by `where`."""
+    acknowledged_since = exists(
+        select(SopAcknowledgement.id).where(
+            SopAcknowledgement.sop_id == SopReminder.sop_id,
+            SopAcknowledgement.user_id == SopReminder.user_id,
+            SopAcknowledgement.acknowledged_at >= SopReminder.reminded_at,
         )
-        for p in audience
+    )
+    ranked = (
+        select(
+            SopReminder.sop_id.label("sop_id"),
+            SopReminder.user_id.label("user_id"),
+            SopReminder.reminded_at.label("at"),
+            SopReminder.reminded_by_id.label("by_id"),
+            func.row_number()
+            .over(
+                partition_by=(SopReminder.sop_id, SopReminder.user_id),
+                order_by=(SopReminder.reminded_at.desc(), SopReminder.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(*where, ~acknowledged_since)
+        .subquery()
+    )
+    return (
+        select(ranked.c.sop_id, ranked.c.user_id, ranked.c.at, ranked.c.by_id)
+        .where(ranked.c.rank == 1)
+        .subquery()
+    )
+
+
+@built_once
+def _coverage_counts_statement():
+    acks, audience = _coverage_parts()
+    me = User.id == bindparam("viewer_id")
+    return (
+        select(
+            func.count(acks.c.user_id),
+            func.count(User.id),
+            func.count(case((me, User.id))),
+            func.count(case((me, acks.c.user_id))),
+            func.max(case((me, acks.c.at))),
+        )
+        .select_from(User)
+        .outerjoin(acks, acks.c.user_id == User.id)
+        .where(audience)
+    )
+
+
+@built_once
+def _coverage_rows_statement(outstanding_only: bool):
+    acks, audience = _coverage_parts()
+    reminders = _open_reminders(SopReminder.sop_id == bindparam("sop_id"))
+    sender = aliased(User)
+    query = (
+        select(
+            User.id,
+            User.name_en,
+            User.name_zh,
+            User.staff_no,
+            User.department_id,
+            Department.name_en,
+            Department.name_zh,
+            acks.c.at,
+            acks.c.key,
+            reminders.c.at,
+            sender.name_en,
+            sender.name_zh,
+        )
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(acks, acks.c.user_id == User.id)
+        .outerjoin(reminders, reminders.c.user_id == User.id)
+        .outerjoin(sender, sender.id == reminders.c.by_id)
+        .where(audience, User.id != bindparam("viewer_id"))
+        .order_by(Department.position, User.staff_no)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    if outstanding_only:
+        query = query.where(acks.c.user_id.is_(None))
+    return query
+
+
+# --- reminding ----------------------------------------------------------------------------------
+def _reminder_lock(sop: Sop) -> None:
+    """Reminders of one SOP are written one transaction at a time, so that two taps (or a
+    retried request) on two workers cannot both find someone 'not reminded today'."""
+    advisory_lock(f"sop_reminders:{sop.id}")
+
+
+def _add_reminders(sop: Sop, persons: list[User], by: User) -> list[SopReminder]:
+    """Write the reminders, and one audit row per person."""
+    now = utcnow()
+    reminders = [
+        SopReminder(sop_id=sop.id, user_id=p.id, reminded_by_id=by.id, reminded_at=now)
+        for p in persons
     ]
-
-
-def remind(sop: Sop, person: User, *, by: User) -> SopReminder:
-    """A reminder to read the SOP, for someone its audience names."""
-    asked = person.property_id == sop.property_id and db.session.scalar(
-        select(rules.in_audience(person.department_id, person.role, sop.id))
-    )
-    if not asked:
-        raise DomainError(_("%(name)s is not asked to read this SOP.", name=person.name))
-    reminder = SopReminder(sop_id=sop.id, user_id=person.id, reminded_by_id=by.id)
-    db.session.add(reminder)
+    db.session.add_all(reminders)
     db.session.flush()
-    audit.record(
-        "sop.reminded", sop, actor=by, summary=f"{sop.number} reminder to {person.staff_no}"
+    for person in persons:
+        audit.record(
+            "sop.reminded", sop, actor=by, summary=f"{sop.number} reminder to {person.staff_no}"
+        )
+    return reminders
+
+
+def remind(sop: Sop, person: User, *, by: User, today: date | None = None) -> SopReminder | None:
+    """A reminder to read the SOP, for someone its audience names who has not acknowledged it.
+
+    Once a day per person: None when they were reminded today already (a double tap, a retried
+    request), and nothing is written."""
+    if person.id == by.id:
+        raise DomainError(_("You do not remind yourself: read the SOP and acknowledge it."))
+    today = today or local_today()
+    _reminder_lock(sop)
+    state = None
+    if person.property_id == sop.property_id:
+        state = db.session.execute(
+            _remind_state_statement(),
+            {
+                "sop_id": sop.id,
+                "person_id": person.id,
+                "today": today,
+                "yearly_cutoff": rules.yearly_cutoff(today),
+                "since": local_day_start(today),
+            },
+        ).one_or_none()
+    if state is None or not state.asked:
+        raise DomainError(_("%(name)s is not asked to read this SOP.", name=person.name))
+    if state.acknowledged:
+        raise DomainError(_("%(name)s has acknowledged it already.", name=person.name))
+    if state.today:
+        return None
+    return _add_reminders(sop, [person], by)[0]
+
+
+@built_once
+def _remind_state_statement():
+    acks, _audience = _coverage_parts()
+    return select(
+        rules.in_audience(User.department_id, User.role, bindparam("sop_id")).label("asked"),
+        exists(select(acks.c.user_id).where(acks.c.user_id == User.id)).label("acknowledged"),
+        _reminded_since().label("today"),
+    ).where(User.id == bindparam("person_id"))
+
+
+def _reminded_since():
+    """SQL: the person (User) was reminded to read the SOP :sop_id at :since or later."""
+    return exists(
+        select(SopReminder.id).where(
+            SopReminder.sop_id == bindparam("sop_id"),
+            SopReminder.user_id == User.id,
+            SopReminder.reminded_at >= bindparam("since"),
+        )
     )
-    return reminder
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """Whom 'remind everyone outstanding' reaches: the people of the audience in the actor's
+    scope who have not acknowledged yet, the actor left out."""
+
+    to_remind: list[User]  # not reminded today
+    reminded_today: list[User]  # reminded today already: not again
+    out_of_scope: int  # not acknowledged, but of departments the actor does not supervise
+
+
+def outstanding(sop: Sop, *, by: User, today: date | None = None) -> Outstanding:
+    """Who a reminder to everyone outstanding would reach now (the confirmation shows it)."""
+    today = today or local_today()
+    rows = db.session.execute(
+        _outstanding_statement(),
+        {
+            "sop_id": sop.id,
+            "property_id": sop.property_id,
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+            "viewer_id": by.id,
+            "since": local_day_start(today),
+        },
+    ).all()
+    mine = [(person, today_) for person, today_ in rows if people.in_scope(by, person)]
+    return Outstanding(
+        [person for person, today_ in mine if not today_],
+        [person for person, today_ in mine if today_],
+        len(rows) - len(mine),
+    )
+
+
+def remind_outstanding(sop: Sop, *, by: User, today: date | None = None) -> Outstanding:
+    """Remind, at once, everyone of the audience in the actor's scope who has not acknowledged
+    the SOP and was not reminded today; one audit row per person. Repeating it the same day
+    (a double tap, a retry on a slow connection) reminds nobody twice. Returns who was reminded
+    (`to_remind`) and who was left alone."""
+    _reminder_lock(sop)
+    found = outstanding(sop, by=by, today=today)
+    _add_reminders(sop, found.to_remind, by)
+    return found
+
+
+@built_once
+def _outstanding_statement():
+    acks, audience = _coverage_parts()
+    return (
+        select(User, _reminded_since().label("today"))
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(acks, acks.c.user_id == User.id)
+        .where(audience, acks.c.user_id.is_(None), User.id != bindparam("viewer_id"))
+        .order_by(Department.position, User.staff_no)
+    )
 
 
 @dataclass
@@ -304,15 +813,41 @@ def department_coverage(
     today = today or local_today()
     if not department_ids:
         return []
-    staff = people.people_at(property_id).where(User.department_id.in_(department_ids)).subquery()
+    rows = db.session.execute(
+        _department_coverage_statement(),
+        {
+            "property_id": property_id,
+            "department_ids": list(department_ids),
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+        },
+    ).all()
+    return [DepartmentCoverage(sop, version, done, total) for sop, version, done, total in rows]
+
+
+@built_once
+def _department_coverage_statement():
+    today = bindparam("today")
+    staff = (
+        people.people_at(bindparam("property_id"))
+        .where(User.department_id.in_(bindparam("department_ids", expanding=True)))
+        .subquery()
+    )
     baseline = rules.baseline_subquery(today)
-    done = rules.acknowledged(staff.c.id, Sop.id, baseline.c.baseline_key, Sop.yearly_ack, today)
+    done = rules.acknowledged(
+        staff.c.id,
+        Sop.id,
+        baseline.c.baseline_key,
+        Sop.yearly_ack,
+        None,
+        cutoff=bindparam("yearly_cutoff"),
+    )
     asked = (
         select(Sop.id.label("sop_id"), done.label("done"))
         .join(baseline, baseline.c.sop_id == Sop.id)
         .join(staff, true())
         .where(
-            Sop.property_id == property_id,
+            Sop.property_id == bindparam("property_id"),
             rules.in_audience(staff.c.department_id, staff.c.role),
         )
         .subquery()
@@ -327,14 +862,13 @@ def department_coverage(
         .subquery()
     )
     current = rules.current_versions_subquery(today)
-    rows = db.session.execute(
+    return (
         select(Sop, SopVersion, counts.c.done, counts.c.total)
         .join(current, current.c.sop_id == Sop.id)
         .join(SopVersion, SopVersion.id == current.c.version_id)
         .join(counts, counts.c.sop_id == Sop.id)
         .order_by(Sop.number)
-    ).all()
-    return [DepartmentCoverage(sop, version, done, total) for sop, version, done, total in rows]
+    )
 
 
 # --- print --------------------------------------------------------------------------------------
