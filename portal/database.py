@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -135,10 +136,25 @@ def run_with_retry(fn: Callable[[], T], attempts: int = 3) -> T:
 LIKE_ESCAPE = "\\"
 
 
-def contains(column, text_: str):
+def like_pattern(text_: str) -> str:
+    """The LIKE pattern of "contains `text_` as typed": % and _ are matched literally."""
+    escaped = text_.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column, text_):
     """SQL: `column` contains `text_` as typed, case-insensitive on both engines.
 
-    % and _ are matched literally (escaped), so a search for "50%" finds "50%" only.
-    """
-    escaped = text_.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape=LIKE_ESCAPE)
+    % and _ are matched literally (escaped), so a search for "50%" finds "50%" only. A statement
+    built once passes a bound parameter instead, whose value is like_pattern(text)."""
+    pattern = like_pattern(text_) if isinstance(text_, str) else text_
+    return column.ilike(pattern, escape=LIKE_ESCAPE)
+
+
+def built_once(builder):
+    """A statement builder whose result depends on its arguments only (the shape of the query:
+    which filters apply), every value being a bound parameter given at execution.
+
+    Building a composed SELECT and computing its cache key costs more than running it; built
+    once, later requests only bind their values (SQLAlchemy's compiled cache does the rest)."""
+    return functools.lru_cache(maxsize=256)(builder)

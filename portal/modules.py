@@ -38,11 +38,17 @@ class Card:
 
     `build(user)` returns the card as a dict (or None when there is nothing to show). It must
     use a fixed number of queries whatever the data size.
+
+    A card of numbers declares them instead: `numbers(user)` returns {name: scalar SQL} (e.g.
+    `select(func.count())...scalar_subquery()`), and `build(user, values)` gets {name: value}.
+    The home page reads the numbers of every card in one query, so a module that adds such a
+    card adds no query to the page.
     """
 
     build: Callable
     roles: frozenset[str]
     order: int = 100
+    numbers: Callable | None = None
 
 
 @dataclass(frozen=True)

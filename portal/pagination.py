@@ -5,7 +5,12 @@ clamped (per_page to 1..MAX_PER_PAGE, page to 1..the last page), so no number a 
 reaches the database as an OFFSET it cannot hold.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from flask import current_app, request
+from sqlalchemy import func, select
 
 from portal.extensions import db
 
@@ -28,14 +33,61 @@ def int_arg(name: str, default: int, low: int = 0, high: int = MAX_PAGE) -> int:
     return min(max(value, low), high)
 
 
-def paginate(query):
+def paginate(query) -> Page:
+    """One page of an ORM select and the number of rows in all, in one query (a window count
+    beside each row). Past the end shows the last page. Only selects whose rows are one per
+    entity (no eager joins of collections) may be paged this way."""
     cfg = current_app.config
     per_page = int_arg("per_page", cfg["PER_PAGE"], 1, cfg["MAX_PER_PAGE"])
     page = int_arg("page", 1, 1, MAX_PAGE)
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    if page > 1 and result.pages and page > result.pages:
-        # Past the end: show the last page rather than an empty one.
-        result = db.paginate(
-            query, page=result.pages, per_page=per_page, error_out=False, count=True
-        )
-    return result
+    counted = query.add_columns(func.count().over().label("portal_total"))
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return Page([row[0] for row in rows], page, per_page, rows[0][-1])
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    last = max(1, -(-(total or 0) // per_page))
+    if page > last and total:
+        rows = db.session.execute(counted.limit(per_page).offset((last - 1) * per_page)).all()
+        return Page([row[0] for row in rows], last, per_page, total)
+    return Page([], min(page, last), per_page, total or 0)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list whose rows a module reads itself (tuples, not ORM objects): the
+    same attributes as Flask-SQLAlchemy's Pagination, which the pager macro reads."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_window(total: int) -> tuple[int, int, int]:
+    """(page, per_page, offset) from the query string for a list of `total` rows, clamped as
+    paginate() does: past the end shows the last page."""
+    cfg = current_app.config
+    per_page = int_arg("per_page", cfg["PER_PAGE"], 1, cfg["MAX_PER_PAGE"])
+    last = max(1, -(-total // per_page))
+    page = min(int_arg("page", 1, 1, MAX_PAGE), last)
+    return page, per_page, (page - 1) * per_page

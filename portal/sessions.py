@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ForeignKey, String, func, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, bindparam, select, update
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from portal import audit
 from portal.database import UTCDateTime, utcnow, write_intent
@@ -188,6 +188,32 @@ def _forget_sign_in() -> None:
         session["csrf_token"] = csrf_secret
 
 
+_SESSION_QUERY = None
+
+
+def _session_query():
+    """The sign-in and its person in one query, built once: every signed-in request starts
+    with it."""
+    global _SESSION_QUERY
+    if _SESSION_QUERY is None:
+        user = UserSession.user
+        # The people module maps the person; the core names its many-to-one relationships
+        # without importing it: the property (header), department and job title (cards,
+        # permissions) come with the person.
+        related = user.property.mapper.relationships
+        person = joinedload(user, innerjoin=True)
+        options = [person.joinedload(related["property"].class_attribute, innerjoin=True)]
+        for name in ("department", "job_title"):
+            if name in related:
+                options.append(person.joinedload(related[name].class_attribute))
+        _SESSION_QUERY = (
+            select(UserSession)
+            .where(UserSession.token_hash == bindparam("token_hash"))
+            .options(*options)
+        )
+    return _SESSION_QUERY
+
+
 def load_session() -> None:
     """before_request: validate the cookie's session token; end it when it has run out."""
     g.user_session = None
@@ -198,7 +224,7 @@ def load_session() -> None:
             _forget_sign_in()
         return
     now = utcnow()
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    row = db.session.scalar(_session_query(), {"token_hash": _hash(token)})
     reason = _expiry_reason(row, now)
     if reason is not None:
         if row is not None and row.ended_at is None:
@@ -287,15 +313,6 @@ def previous_sign_in(user) -> datetime | None:
         .order_by(UserSession.created_at.desc())
         .offset(1)
         .limit(1)
-    )
-
-
-def active_terminal_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Terminal).where(Terminal.active.is_(True))
-        )
-        or 0
     )
 
 

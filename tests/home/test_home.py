@@ -49,3 +49,115 @@ def test_home_uses_the_same_number_of_queries_whatever_the_data(
         assert client.get("/").status_code == 200
     assert few.count == many.count, many.statements
     assert many.count <= 20
+
+
+def test_the_numbers_of_every_card_are_read_in_one_query(
+    app, db, ctx, login_as, count_queries, monkeypatch
+):
+    """A module's card of numbers adds no query: the home page reads them all at once."""
+    from sqlalchemy import func, literal, select
+
+    from portal import modules
+    from portal.blueprints.home import services
+    from portal.blueprints.people.models import User
+
+    user = login_as("hr")
+
+    def counting_card(n):
+        return modules.Card(
+            lambda viewer, values: {"id": f"c{n}", "values": values},
+            frozenset({"hr"}),
+            order=n,
+            numbers=lambda viewer: {
+                "people": select(func.count(User.id))
+                .where(User.property_id == viewer.property_id)
+                .scalar_subquery(),
+                "n": literal(n),
+            },
+        )
+
+    for extra in (1, 5):
+        cards = [counting_card(n) for n in range(extra)]
+        monkeypatch.setattr(modules, "cards_for_role", lambda role, cards=cards: cards)
+        with count_queries() as queries:
+            built = services.cards_for(user)
+        assert queries.count == 1
+        assert [card["values"]["n"] for card in built] == list(range(extra))
+        assert {card["values"]["people"] for card in built} == {1}
+
+
+# --- how cards show what they count -------------------------------------------------------------
+def _with_card(monkeypatch, card_dict, role="hr"):
+    from portal import modules
+
+    card = modules.Card(lambda viewer: card_dict, frozenset({role}))
+    original = modules.cards_for_role
+    monkeypatch.setattr(modules, "cards_for_role", lambda r: [*original(r), card])
+
+
+def _card_html(client, card_id: str) -> str:
+    import re
+
+    html = client.get("/").get_data(as_text=True)
+    found = re.search(
+        rf'<section class="card portal-card" id="card-{card_id}".*?</section>', html, re.S
+    )
+    assert found, card_id
+    return found.group(0)
+
+
+def test_a_number_with_a_url_is_a_link_to_what_it_counts(client, db, login_as, monkeypatch):
+    import re
+
+    login_as("hr")
+    _with_card(
+        monkeypatch,
+        {
+            "id": "linked",
+            "icon": "people",
+            "title": "Linked numbers",
+            "numbers": [("Counted", 7, "/people/?status=active"), ("Plain", 3)],
+        },
+    )
+    card = _card_html(client, "linked")
+    link = re.search(
+        r'<a class="portal-row-link" href="/people/\?status=active"([^>]*)>7</a>', card
+    )
+    assert link, card
+    # The link is named by its label too (a bare "7" says nothing to a screen reader).
+    assert 'aria-describedby="card-linked-n1"' in link.group(1)
+    assert '<dt id="card-linked-n1">Counted</dt>' in card
+    assert "<dd>3</dd>" in card
+
+
+def test_entries_carry_a_badge_in_words_notes_and_links(client, db, login_as, monkeypatch):
+    login_as("hr")
+    _with_card(
+        monkeypatch,
+        {
+            "id": "entries",
+            "icon": "book",
+            "title": "Entries",
+            "entries": [
+                {
+                    "url": "/sops/1",
+                    "label": "HK-001 Guest-room cleaning",
+                    "badge": {
+                        "text": "40% · Low",
+                        "cls": "text-bg-danger",
+                        "icon": "x-circle-fill",
+                    },
+                    "notes": ["Due since 1 Nov 2026"],
+                    "links": [("/sops/1/acknowledgements?outstanding=1", "6 not yet")],
+                },
+                ("/sops/2", "An older card entry", "overdue"),
+            ],
+        },
+    )
+    card = _card_html(client, "entries")
+    assert '<a class="portal-row-link" href="/sops/1">HK-001 Guest-room cleaning</a>' in card
+    assert "text-bg-danger" in card and "40% · Low" in card and "#x-circle-fill" in card
+    assert "Due since 1 Nov 2026" in card
+    assert 'href="/sops/1/acknowledgements?outstanding=1"' in card and "btn-touch" in card
+    # A bare word badge (the older shape) still shows, as a warning with its icon.
+    assert "text-bg-warning" in card and "overdue" in card and "#exclamation-triangle-fill" in card
