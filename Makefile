@@ -8,18 +8,39 @@ FLASK := $(BIN)/flask --app app
 PO := portal/translations/zh_Hans/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# `make run` serves on this machine only; `HOST=0.0.0.0 make run` serves tablets and the
+# staff-room PC on the same network too (the development server: for trying it out).
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The load benchmark's own PostgreSQL database (its schema is dropped at every run).
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/staffroom_bench
+# The addresses to open: this machine's LAN addresses when serving on all of them.
+define PRINT_ADDRESSES
+case "$(HOST)" in \
+  127.*|localhost|::1) echo "Open http://$(HOST):$(PORT)/ on this machine.";; \
+  0.0.0.0|::) echo "Open from a tablet or the staff-room PC on the same network:"; \
+    for ip in $$(hostname -I 2>/dev/null); do \
+      case "$$ip:$(HOST)" in \
+        *:*:::) echo "  http://[$$ip]:$(PORT)/";; *:*:*) ;; *) echo "  http://$$ip:$(PORT)/";; \
+      esac; \
+    done; echo "  (and http://127.0.0.1:$(PORT)/ on this machine)";; \
+  *) echo "Open http://$(HOST):$(PORT)/ from this network.";; \
+esac
+endef
 # System packages: WeasyPrint's fast font subsetter and the CJK fonts (documents), Chromium (tests).
 RUN_DEBS := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(RUN_DEBS) chromium
+BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test setup bench clean
+        system-deps-test system-deps-bench setup bench bench-load clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@$(FLASK) demo-accounts
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(PRINT_ADDRESSES)
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest's exit status 5 means "no tests collected": said plainly, not hidden as a failure.
 PYTEST_OK = s=$$?; if [ $$s -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$s
@@ -73,6 +94,14 @@ system-deps-test:
 
 bench: setup system-deps-run
 	$(BIN)/python bench/run.py
+
+# Every page and htmx fragment under gunicorn and wrk, against bare-bones anchors, on SQLite and
+# PostgreSQL (BENCH_PG_URL); writes bench/REPORT.md. ARGS="--quick", "--db sqlite", "--large".
+bench-load: setup system-deps-bench
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/load.py $(ARGS)
+
+system-deps-bench:
+	@bash tools/system-deps.sh $(BENCH_DEBS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -169,6 +169,9 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # A print request waits for its PDF here (a server answers "preparing" at once
+            # and the page polls): these timings are of the render itself.
+            "PDF_INLINE_WAIT": 120,
         }
     )
     with app.app_context():

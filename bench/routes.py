@@ -1,0 +1,386 @@
+"""What the load benchmark drives: every page and every htmx GET fragment, as one person of a
+role of the demo data sees it, and the GET endpoints it leaves out (each with its reason).
+
+tests/bench/test_routes_covered.py fails when a GET endpoint of the app is in neither list, so
+a new page or fragment joins the benchmark when it is added.
+
+The paths name demo objects (a person, an SOP...): resolve() finds them in the database and
+prepare() adds the one thing the demo data lacks (a draft to edit). Both need an app context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PAGE = "page"
+FRAGMENT = "fragment"
+
+# Office staff sign in with their user name and password, employees with staff number and PIN.
+EMPLOYEE_STAFF_NO = "E1001"  # front office, reads the portal in Chinese (both languages run)
+ROLES = ("employee", "supervisor", "hr", "manager", "admin")
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The demo objects the paths name."""
+
+    hotel_id: int
+    housekeeping_id: int  # the supervisor's department
+    person_id: int  # an employee of housekeeping
+    employee_sop_id: int  # an SOP in force that the employee must read
+    follow_sop_id: int  # an SOP in force read by housekeeping, with two versions
+    review_version_id: int  # a version waiting for approval
+    draft_version_id: int  # a draft being written
+    binder_department_ids: tuple[int, ...]  # the hotel's departments with the most SOPs
+    job_title_id: int | None = None  # a job title of housekeeping (where the app has them)
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str
+    endpoint: str
+    role: str
+    kind: str = PAGE
+    values: Callable[[Ids], dict] = field(default=lambda ids: {})
+
+    @property
+    def htmx(self) -> bool:
+        return self.kind == FRAGMENT
+
+    @property
+    def key(self) -> str:
+        return f"{self.label} ({self.role})"
+
+    def path(self, ids: Ids) -> str:
+        """The URL path and query (needs a request context of the portal app)."""
+        from flask import url_for
+
+        return url_for(self.endpoint, **self.values(ids))
+
+
+ROUTES: tuple[Route, ...] = (
+    # The home page of every role: it gathers the cards of every module.
+    Route("home page", "home.index", "employee"),
+    Route("home page", "home.index", "supervisor"),
+    Route("home page", "home.index", "hr"),
+    Route("home page", "home.index", "manager"),
+    Route("home page", "home.index", "admin"),
+    # People.
+    Route("people list", "people.index", "hr"),
+    Route(
+        "people list, department filter",
+        "people.index",
+        "hr",
+        FRAGMENT,
+        lambda ids: {"department": ids.housekeeping_id, "status": "active"},
+    ),
+    Route("person page", "people.detail", "hr", values=lambda ids: {"person_id": ids.person_id}),
+    Route("new person form", "people.create", "hr"),
+    Route("edit person form", "people.edit", "hr", values=lambda ids: {"person_id": ids.person_id}),
+    Route(
+        "person form, role changed",
+        "people.create_fields",
+        "hr",
+        FRAGMENT,
+        lambda ids: {"role": "supervisor", "department_id": ids.housekeeping_id, "part": "role"},
+    ),
+    Route(
+        "person form, department changed",
+        "people.edit_fields",
+        "hr",
+        FRAGMENT,
+        lambda ids: {
+            "person_id": ids.person_id,
+            "role": "employee",
+            "department_id": ids.housekeeping_id,
+            "part": "job_title",
+        },
+    ),
+    Route(
+        "deactivate, asked first",
+        "people.confirm_deactivate",
+        "hr",
+        FRAGMENT,
+        lambda ids: {"person_id": ids.person_id},
+    ),
+    Route(
+        "reset PIN form",
+        "people.reset_secret",
+        "hr",
+        values=lambda ids: {"person_id": ids.person_id},
+    ),
+    Route("job titles", "people.job_titles", "hr"),
+    Route("new job title form", "people.create_job_title", "hr"),
+    Route(
+        "edit job title form",
+        "people.edit_job_title",
+        "hr",
+        values=lambda ids: {"title_id": ids.job_title_id},
+    ),
+    Route(
+        "remove job title, asked first",
+        "people.delete_job_title",
+        "hr",
+        values=lambda ids: {"title_id": ids.job_title_id},
+    ),
+    # SOP library.
+    Route("SOP list", "sops.index", "supervisor"),
+    Route("SOP list, my SOPs", "sops.index", "employee"),
+    Route(
+        "SOP list, department filter",
+        "sops.index",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"scope": "all", "department": ids.housekeeping_id},
+    ),
+    Route(
+        "SOP page", "sops.detail", "employee", values=lambda ids: {"sop_id": ids.employee_sop_id}
+    ),
+    Route(
+        "SOP version in review",
+        "sops.version",
+        "manager",
+        values=lambda ids: {"version_id": ids.review_version_id},
+    ),
+    Route(
+        "acknowledgement page",
+        "sops.coverage",
+        "supervisor",
+        values=lambda ids: {"sop_id": ids.follow_sop_id},
+    ),
+    Route(
+        "acknowledgement table",
+        "sops.coverage",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"sop_id": ids.follow_sop_id},
+    ),
+    Route(
+        "remind everyone, asked first",
+        "sops.remind_all",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"sop_id": ids.follow_sop_id},
+    ),
+    Route(
+        "person's SOPs",
+        "sops.person_status",
+        "supervisor",
+        values=lambda ids: {"user_id": ids.person_id},
+    ),
+    Route(
+        "compare versions", "sops.compare", "hr", values=lambda ids: {"sop_id": ids.follow_sop_id}
+    ),
+    Route("new SOP form", "sops.create", "hr"),
+    Route(
+        "SOP draft editor",
+        "sops.edit",
+        "hr",
+        values=lambda ids: {"version_id": ids.draft_version_id},
+    ),
+    Route(
+        "SOP library settings",
+        "sops.settings",
+        "manager",
+        values=lambda ids: {"property_id": ids.hotel_id},
+    ),
+    # Audit trail, terminals, the password asked again.
+    Route("audit trail", "audit.index", "admin"),
+    Route("audit trail, next page", "audit.index", "admin", FRAGMENT, lambda ids: {"page": 2}),
+    Route("terminals", "terminals.index", "admin"),
+    Route("confirm password", "auth.confirm_identity", "hr"),
+)
+
+# GET endpoints that are neither a page nor an htmx fragment to measure under load.
+EXCLUDED: dict[str, str] = {
+    # Files of the app, not rendered (a proxy serves them in production).
+    "static": "static files",
+    # Sign-in is public and sends a signed-in person away; every run signs in through it.
+    "auth.login": "the sign-in page",
+    # JSON for the idle warning's script; no page asks it in a loop.
+    "auth.session_status": "JSON, not a page",
+    # Documents: rendered by the PDF process, measured by `make bench` (bench/run.py); the
+    # binder is also printed four at a time by the load benchmark's binder phase.
+    "people.staff_record_pdf": "PDF",
+    "sops.print_pdf": "PDF",
+    "sops.binder_pdf": "PDF (the binder phase)",
+    # A download, and each export writes an audit row.
+    "audit.export_csv": "CSV download",
+}
+
+# Pages that answer a fragment to HX-Request although no GET of the page asks for one (the
+# fragment belongs to a POST): none today.
+FRAGMENT_EXCLUDED: dict[str, str] = {}
+
+
+def routes_of(app) -> tuple[Route, ...]:
+    """The routes whose endpoint this app has (a route of a module that is not registered, or
+    of a later version of the app, is left out; the coverage test keeps the list current)."""
+    return tuple(route for route in ROUTES if route.endpoint in app.view_functions)
+
+
+def covered_endpoints() -> set[str]:
+    return {route.endpoint for route in ROUTES}
+
+
+def fragment_endpoints() -> set[str]:
+    return {route.endpoint for route in ROUTES if route.kind == FRAGMENT}
+
+
+# --- the people who sign in -----------------------------------------------------------------------
+def credentials(role: str) -> tuple[str, str]:
+    """(identifier, secret) of the hotel's demo account of this role."""
+    from portal.blueprints.people.demo import ACCOUNTS, DEMO_PASSWORD, DEMO_PIN
+
+    if role == "employee":
+        return EMPLOYEE_STAFF_NO, DEMO_PIN
+    for username, account_role, prop, *_rest in ACCOUNTS:
+        if str(getattr(account_role, "value", account_role)) == role and prop == "HTL":
+            return username, DEMO_PASSWORD
+    raise LookupError(f"no demo account of the role {role!r} at the hotel")
+
+
+# --- the demo objects ---------------------------------------------------------------------------
+def _hotel():
+    from sqlalchemy import select
+
+    from portal.blueprints.people.models import Department, Property
+    from portal.extensions import db
+
+    hotel = db.session.scalar(select(Property).where(Property.code == "HTL"))
+    if hotel is None:
+        raise LookupError("no demo data: run `flask seed-demo` first")
+    housekeeping = db.session.scalar(
+        select(Department).where(Department.property_id == hotel.id, Department.code == "HK")
+    )
+    return hotel, housekeeping
+
+
+def prepare() -> None:
+    """Add a draft being written (the demo has none), so that the editor can be measured.
+    Committed; does nothing when the hotel has a draft already."""
+    from sqlalchemy import select
+
+    from portal.blueprints.people.models import User
+    from portal.blueprints.sops import services
+    from portal.blueprints.sops.models import Sop, SopVersion, VersionStatus
+    from portal.database import write_intent
+    from portal.extensions import db
+
+    hotel, _housekeeping = _hotel()
+    draft = db.session.scalar(
+        select(SopVersion.id)
+        .join(Sop, Sop.id == SopVersion.sop_id)
+        .where(Sop.property_id == hotel.id, SopVersion.status == VersionStatus.DRAFT)
+        .limit(1)
+    )
+    if draft is not None:
+        return
+    hr_name, _secret = credentials("hr")
+    with write_intent():
+        hr = db.session.scalar(select(User).where(User.username == hr_name))
+        for sop in db.session.scalars(
+            select(Sop).where(Sop.property_id == hotel.id).order_by(Sop.number.desc())
+        ):
+            if services.open_draft(sop) is None and sop.retired_on is None:
+                services.new_version(sop, by=hr, major=False)
+                db.session.commit()
+                return
+    raise LookupError("no SOP of the hotel can take a new draft")
+
+
+def resolve(*, exclude_prefix: str | None = None) -> Ids:
+    """The ids of the demo objects the routes name. `exclude_prefix`: SOP numbers of the large
+    data set, left out of the choice of binders (they print the same departments as on the
+    demo data)."""
+    from sqlalchemy import func, select
+
+    from portal.blueprints.people.models import User
+    from portal.blueprints.sops import rules
+    from portal.blueprints.sops.models import Sop, SopVersion, VersionStatus
+    from portal.extensions import db
+
+    hotel, housekeeping = _hotel()
+    employee = db.session.scalar(
+        select(User).where(User.property_id == hotel.id, User.staff_no == EMPLOYEE_STAFF_NO)
+    )
+    person_id = db.session.scalar(
+        select(User.id)
+        .where(
+            User.department_id == housekeeping.id,
+            User.role == "employee",
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+    current = rules.current_versions_subquery()
+    in_force = (
+        select(Sop.id)
+        .join(current, current.c.sop_id == Sop.id)
+        .where(Sop.property_id == hotel.id)
+        .order_by(Sop.number)
+    )
+    employee_sop_id = db.session.scalar(
+        in_force.where(Sop.department_id == employee.department_id).limit(1)
+    )
+    versions = (
+        select(SopVersion.sop_id, func.count().label("n"))
+        .where(SopVersion.status == VersionStatus.APPROVED)
+        .group_by(SopVersion.sop_id)
+        .subquery()
+    )
+    follow_sop_id = db.session.scalar(
+        in_force.join(versions, versions.c.sop_id == Sop.id)
+        .where(Sop.department_id == housekeeping.id)
+        .order_by(None)
+        .order_by(versions.c.n.desc(), Sop.number)
+        .limit(1)
+    )
+    by_stage = (
+        select(SopVersion.id)
+        .join(Sop, Sop.id == SopVersion.sop_id)
+        .where(Sop.property_id == hotel.id)
+        .order_by(SopVersion.id)
+        .limit(1)
+    )
+    review_version_id = db.session.scalar(
+        by_stage.where(SopVersion.status == VersionStatus.IN_REVIEW)
+    )
+    draft_version_id = db.session.scalar(by_stage.where(SopVersion.status == VersionStatus.DRAFT))
+    binders = (
+        select(Sop.department_id)
+        .join(current, current.c.sop_id == Sop.id)
+        .where(Sop.property_id == hotel.id)
+        .group_by(Sop.department_id)
+        .order_by(func.count().desc(), Sop.department_id)
+        .limit(4)
+    )
+    if exclude_prefix:
+        binders = binders.where(~Sop.number.startswith(exclude_prefix))
+    job_title_id = None
+    titles = db.metadata.tables.get("job_titles")
+    if titles is not None:
+        job_title_id = db.session.scalar(
+            select(titles.c.id)
+            .where(titles.c.department_id == housekeeping.id)
+            .order_by(titles.c.id)
+            .limit(1)
+        )
+    ids = Ids(
+        hotel_id=hotel.id,
+        housekeeping_id=housekeeping.id,
+        person_id=person_id,
+        employee_sop_id=employee_sop_id,
+        follow_sop_id=follow_sop_id,
+        review_version_id=review_version_id,
+        draft_version_id=draft_version_id,
+        binder_department_ids=tuple(db.session.scalars(binders)),
+        job_title_id=job_title_id,
+    )
+    optional = {"job_title_id"} if titles is None else set()
+    missing = [name for name, value in vars(ids).items() if not value and name not in optional]
+    if missing:
+        raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
+    return ids
