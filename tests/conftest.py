@@ -299,3 +299,41 @@ def listener():
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def gunicorn(env: dict, log_path: Path, *args: str):
+    """A real gunicorn serving the portal (2 sync workers, `args` added) with `env`: yields its
+    base URL once it answers, and stops it at the end."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = ["-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", *args]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, *command, "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/auth/login", timeout=2).close()  # noqa: S310
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

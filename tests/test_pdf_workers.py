@@ -9,9 +9,6 @@ import io
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -22,14 +19,9 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from tests import factories
+from tests.conftest import gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -112,26 +104,7 @@ def test_the_home_page_answers_while_two_binders_render(app, committed_db, tmp_p
         "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
     }
     env.pop("PORTAL_PDF_INLINE_WAIT", None)  # production: no request waits for a render
-    port = _free_port()
-    log = (tmp_path / "gunicorn.log").open("wb")
-    command = ["-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        [sys.executable, *command, "--timeout", "120", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/auth/login", timeout=2).close()  # noqa: S310
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+    with gunicorn(env, tmp_path / "gunicorn.log", "--timeout", "120") as base:
         manager, supervisor = Browser(base), Browser(base)
         manager.sign_in("g.manager", factories.PASSWORD)
         supervisor.sign_in("g.sup", factories.PASSWORD)
@@ -166,7 +139,3 @@ def test_the_home_page_answers_while_two_binders_render(app, committed_db, tmp_p
             assert number in text and "程序8" in text
         stored = sorted(p.name for p in (tmp_path / "documents").glob("*.pdf"))
         assert len(stored) == 2 and all(name.startswith("doc-") for name in stored)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()

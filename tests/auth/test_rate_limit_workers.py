@@ -6,22 +6,13 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import ROOT, gunicorn
 
 
 def _opener():
@@ -52,25 +43,7 @@ def test_two_workers_share_the_sign_in_limit(tmp_path):
     env.pop("PORTAL_RATELIMIT_STORAGE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (tmp_path / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/auth/login", timeout=2).close()  # noqa: S310
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+    with gunicorn(env, tmp_path / "gunicorn.log") as base:
         answers = []
         for i in range(50):
             opener = _opener()  # a new visitor each time (no cookie): the address is counted
@@ -83,7 +56,3 @@ def test_two_workers_share_the_sign_in_limit(tmp_path):
             answers.append(_post(opener, f"{base}/auth/login", token.group(1), f"GUESS{i}"))
         assert answers.count(429) == 20, answers
         assert set(answers) == {422, 429}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
