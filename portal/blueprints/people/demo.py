@@ -360,7 +360,7 @@ def _title_for(titles, prop: str, dept: str, grade: Grade, i: int) -> JobTitle:
 @click.command("demo-accounts")
 def demo_accounts():
     """Print the demo accounts."""
-    click.echo("Demo accounts (http://127.0.0.1:5000):")
+    click.echo("Demo accounts (make run prints the addresses to open):")
     for username, role, prop, *_rest in ACCOUNTS:
         click.echo(f"  {username:<15} password {DEMO_PASSWORD}   ({role.value}, {prop})")
     click.echo(f"  E1001 .. E1054  PIN {DEMO_PIN}   (employees; E1039+ at the spa)")
