@@ -35,13 +35,13 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as pgettext  # lazy; named so that extraction finds it
 from sqlalchemy import Connection, ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, advisory_lock, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
+from portal.i18n import lazy_pgettext as pgettext  # lazy; named so that extraction finds it
 
 GENESIS = "0" * 64
 

@@ -1,12 +1,12 @@
 """Error pages: whole pages for normal requests, fragments for htmx (swapped into #flash)."""
 
 from flask import render_template
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
 from portal.htmx import is_htmx
+from portal.i18n import gettext as _
 
 
 def _messages() -> dict[int, tuple[str, str]]:

@@ -11,7 +11,6 @@ import re
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Regexp
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.forms import PortalForm
+from portal.i18n import lazy_gettext as _l
 
 
 class IdempotencyKey(db.Model):

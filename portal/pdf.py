@@ -40,7 +40,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context, make_response, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import BuildError
@@ -48,6 +47,7 @@ from werkzeug.routing import BuildError
 from portal import pdfjobs
 from portal.database import utcnow
 from portal.htmx import is_htmx, render
+from portal.i18n import gettext as _
 from portal.pdfcache import FileStore, MemoryCache
 from portal.pdfjobs import BUSY, FAILED, TIMED_OUT, PdfError, reason_message, wait_for_renders
 from portal.security import is_safe_next

@@ -27,9 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
-
 from portal import pdfworker
+from portal.i18n import gettext as _
 from portal.pdfcache import FileStore, MemoryCache
 
 TIMED_OUT = "timeout"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import g, request, url_for
-from flask_babel import get_locale, get_translations
+from flask import current_app, g, request
+from flask import url_for as flask_url_for
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.routing import BuildError
 
 from portal import modules, sessions
 from portal.audit import action_label, object_label
+from portal.i18n import translations
 from portal.pdf import page_counter_css
+from portal.widgets import render_field
 
 
 def nav_items():
@@ -26,7 +29,7 @@ def nav_items():
             )
             items.append(
                 {
-                    "url": url_for(endpoint),
+                    "url": flask_url_for(endpoint),
                     "label": entry.label,
                     "icon": entry.icon,
                     "active": active,
@@ -35,27 +38,60 @@ def nav_items():
     return items
 
 
-def static_url(filename: str) -> str:
-    """url_for('static', ...) once per file and request: an icon on every row of a list asks
-    for the same sprite."""
-    cache = g.setdefault("_portal_static_urls", {})
-    url = cache.get(filename)
-    if url is None:
-        url = cache[filename] = url_for("static", filename=filename)
+# Ids no row has, one per int value of a link, in the template of a link (see url_for).
+_PLACEHOLDERS = tuple(9_007_199_254_740_881 + n for n in range(8))
+_URL_TEMPLATES_MAX = 4096
+
+
+def url_for(endpoint: str, **values) -> str:
+    """Flask's url_for for templates, built once per app and shape of link: a list of a
+    hundred rows links each row to its page, and werkzeug's URL building costs 15-20 µs a call.
+    The first link to an endpoint with a given set of int values (ids, page numbers) is built
+    with placeholder ids, and every later one fills in its ids; a link without ids is built
+    once. Everything else (strings, None) is part of the shape. A path does not depend on the
+    request but for the prefix the app is mounted at (SCRIPT_NAME), which is part of the shape
+    too; the portal has no url_defaults, and links with Flask's own arguments (_external,
+    _anchor...) are built by Flask every time. At most _URL_TEMPLATES_MAX shapes are kept
+    (search words are a shape each): then the store starts again."""
+    ints = sorted(
+        key
+        for key, value in values.items()
+        if type(value) is int and value >= 0  # exactly int: a bool is an int and not an id
+    )
+    if len(ints) > len(_PLACEHOLDERS) or any(key[0] == "_" for key in values):
+        return flask_url_for(endpoint, **values)
+    fixed = tuple(sorted((k, v) for k, v in values.items() if k not in ints))
+    key = (request.script_root, endpoint, tuple(ints), fixed)
+    store = current_app.extensions.setdefault("portal_url_templates", {})
+    try:
+        template = store.get(key, _MISSING)
+    except TypeError:  # a list or another unhashable value: not a shape to keep
+        return flask_url_for(endpoint, **values)
+    if template is _MISSING:
+        marks = [str(p) for p in _PLACEHOLDERS[: len(ints)]]
+        try:
+            built = flask_url_for(
+                endpoint, **{**values, **dict(zip(ints, _PLACEHOLDERS, strict=False))}
+            )
+        except BuildError:
+            built = ""  # the real values may build: Flask builds them, and says why if not
+        if len(store) >= _URL_TEMPLATES_MAX:
+            store.clear()
+        template = store[key] = (built, marks) if all(built.count(m) == 1 for m in marks) else None
+    if template is None:  # a placeholder that the URL does not show once: built every time
+        return flask_url_for(endpoint, **values)
+    url, marks = template
+    for name, mark in zip(ints, marks, strict=True):
+        url = url.replace(mark, str(values[name]))
     return url
 
 
-def translations():
-    """The request's catalogue, looked up once per request and locale. force_locale (a
-    document printed in its own language) sets a new locale object, so it gets its own."""
-    babel_ctx = g.get("_flask_babel")
-    locale = getattr(babel_ctx, "babel_locale", None)
-    cached = g.get("_portal_translations")
-    if locale is not None and cached is not None and cached[0] is locale:
-        return cached[1]
-    found = get_translations()
-    g._portal_translations = (get_locale(), found)
-    return found
+_MISSING = object()
+
+
+def static_url(filename: str) -> str:
+    """The URL of a static file (an icon on every row of a list asks for the same sprite)."""
+    return url_for("static", filename=filename)
 
 
 def _finish(context, text: str, variables: dict, always: bool):
@@ -101,6 +137,8 @@ def init_app(app) -> None:
         idle_warning=lambda: app.config["IDLE_WARNING"],
         on_terminal=lambda: g.get("terminal") is not None,
         page_counter_css=page_counter_css,
+        render_field=render_field,
+        url_for=url_for,
     )
     app.jinja_env.filters.update(audit_action=action_label, audit_object=object_label)
     app.jinja_env.trim_blocks = True

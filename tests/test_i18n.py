@@ -225,3 +225,45 @@ def test_the_templates_catalogue_follows_a_forced_locale(app):
         assert render_template_string(page) == "Sign out"
         with force_locale("zh_Hans"):
             assert render_template_string(page) == "退出登录"
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_dates_and_times_are_written_as_babel_writes_them(app, locale):
+    """fmt_date and fmt_datetime write the fixed patterns without Babel's pattern machinery:
+    the same text as Babel, in every month, across midnight and a daylight-saving change of
+    the properties' zone, for stored (UTC, naive or aware) times and for dates."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from flask_babel import force_locale, format_date, format_datetime
+
+    from portal.i18n import fmt_date, fmt_datetime, is_chinese
+
+    patterns = {
+        "en": ("d MMM yyyy", "d MMM yyyy, HH:mm"),
+        "zh_Hans": ("yyyy-MM-dd", "yyyy-MM-dd HH:mm"),
+    }[locale]
+    moments = [datetime(2026, month, 1, 15, 59, tzinfo=UTC) for month in range(1, 13)]
+    moments += [datetime(1999, 12, 31, 23, 0), datetime(2026, 3, 28, 16, 30)]  # naive: UTC
+    moments += [datetime(2026, 10, 25, 0, 30, tzinfo=UTC) + timedelta(hours=h) for h in range(4)]
+    kept = app.config["PORTAL_TIMEZONE"]
+    for zone in ("Asia/Shanghai", "Europe/London"):
+        app.config["PORTAL_TIMEZONE"] = zone
+        try:
+            with app.test_request_context("/"), force_locale(locale):
+                assert is_chinese() is (locale == "zh_Hans")
+                for moment in moments:
+                    assert fmt_datetime(moment) == format_datetime(moment, patterns[1])
+                    assert fmt_date(moment) == format_date(_as_local(moment), patterns[0])
+                    day = moment.date()
+                    assert fmt_date(day) == format_date(day, patterns[0])
+                assert fmt_date(date(2026, 9, 5)) == (
+                    "5 Sep 2026" if locale == "en" else "2026-09-05"
+                )
+        finally:
+            app.config["PORTAL_TIMEZONE"] = kept
+
+
+def _as_local(moment):
+    from flask_babel import to_user_timezone
+
+    return to_user_timezone(moment).date()

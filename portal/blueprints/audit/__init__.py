@@ -1,9 +1,9 @@
 """The audit trail's pages: filter, read, export (the trail itself is written by the core)."""
 
 from flask import Blueprint, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Card, Link, Module, NavEntry
 from portal.permissions import in_property
 from portal.roles import Role

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
 from portal.blueprints.audit.services import FAILED_SIGN_INS
 from portal.database import utcnow
+from portal.i18n import gettext as _
 from portal.permissions import property_clause
 
 

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from portal.forms import PortalForm, nfkc, no_invisible
+from portal.i18n import lazy_gettext as _l
 
 # Record numbers are database ids: beyond this no record has one (and no query is sent).
 MAX_RECORD_NUMBER = 2**31 - 1

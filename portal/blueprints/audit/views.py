@@ -3,7 +3,6 @@ import io
 from zoneinfo import ZoneInfo
 
 from flask import Response, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit, modules
@@ -16,6 +15,7 @@ from portal.blueprints.people import services as people
 from portal.database import utcnow
 from portal.extensions import db
 from portal.htmx import is_htmx, render
+from portal.i18n import gettext as _
 from portal.i18n import select_timezone
 from portal.pagination import paginate
 from portal.security import require

@@ -1,8 +1,8 @@
 """Sign-in, sign-out, switch user, the identity check again, the language choice."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Module
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

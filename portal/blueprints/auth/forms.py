@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm, nfkc, no_invisible
+from portal.i18n import lazy_gettext as _l
 
 
 class LoginForm(PortalForm):

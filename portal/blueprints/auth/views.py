@@ -1,6 +1,4 @@
 from flask import current_app, g, jsonify, make_response, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import sessions
@@ -10,6 +8,8 @@ from portal.blueprints.auth.permissions import can_use_portal
 from portal.database import run_with_retry
 from portal.extensions import db, limiter
 from portal.htmx import redirect_to, render, render_form
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.security import public, redirect_local, require, safe_next
 
 

@@ -1,8 +1,8 @@
 """The home page: the 'what needs me today' cards that every module registers."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Module, NavEntry
 
 bp = Blueprint("home", __name__)

@@ -1,8 +1,8 @@
 """Properties, departments and people; the people query API every other module uses."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Card, Module, NavEntry
 from portal.roles import EVERY_ROLE, Role
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import sessions
@@ -11,6 +10,7 @@ from portal.blueprints.people import services
 from portal.blueprints.people.models import User
 from portal.blueprints.people.permissions import can_list_people
 from portal.database import utcnow
+from portal.i18n import gettext as _
 from portal.permissions import property_clause
 
 

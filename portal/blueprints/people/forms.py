@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
 from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
+from portal.i18n import lazy_gettext as _l
 from portal.idempotency import KEY_PATTERN, IdempotentForm, new_key
 from portal.submit import VersionField
 

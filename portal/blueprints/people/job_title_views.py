@@ -4,7 +4,6 @@ Routes only (parse -> load -> check -> act -> commit -> respond); the rules are 
 """
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.blueprints.people import bp, job_titles, services
@@ -16,6 +15,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render, render_form
+from portal.i18n import gettext as _
 from portal.pagination import int_arg
 from portal.security import require
 from portal.submit import apply_action, create_from_form, save_from_form

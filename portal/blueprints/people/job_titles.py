@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from portal import audit
@@ -18,6 +17,7 @@ from portal.blueprints.people.models import Department, Grade, JobTitle, User, d
 from portal.database import utcnow
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext as _
 
 
 @dataclass

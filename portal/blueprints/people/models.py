@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import localized
 from portal.roles import ROLE_LABELS, Role  # noqa: F401 - part of the people API
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from flask import has_request_context
 from flask_babel import LazyString, force_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from portal.blueprints.people.models import User
 from portal.database import utcnow
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import normalise_language
 from portal.pdf import Document, page_counter_css
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -30,6 +29,7 @@ from portal.blueprints.people.models import (
 from portal.database import contains, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.permissions import has_role, property_clause
 
 EDITABLE = (

@@ -8,13 +8,13 @@ a few dozen), so a page of the trail costs the same few queries whatever it show
 from __future__ import annotations
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit import DetailKey, name_details
 from portal.blueprints.people.models import GRADE_LABELS, Department, Grade, JobTitle
 from portal.extensions import db
 from portal.i18n import fmt_date
+from portal.i18n import lazy_gettext as _l
 from portal.roles import Role
 
 

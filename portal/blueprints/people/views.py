@@ -1,5 +1,4 @@
 from flask import abort, flash, make_response, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy.orm import selectinload
@@ -30,6 +29,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form
+from portal.i18n import gettext as _
 from portal.pagination import int_arg, paginate
 from portal.security import require
 from portal.submit import create_from_form, save_from_form

@@ -6,14 +6,14 @@ an icon and words, never colour alone), `notes` (short lines under the link) and
 """
 
 from flask import url_for
-from flask_babel import format_percent, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_percent
 
 from portal.blueprints.people.models import User
 from portal.blueprints.sops import reading
 from portal.blueprints.sops.permissions import can_follow_person
-from portal.i18n import fmt_date
+from portal.i18n import fmt_date, ngettext
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Link
 from portal.roles import Role
 

@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +26,7 @@ from portal.blueprints.sops.models import (
 )
 from portal.blueprints.sops.services import StepData, VersionData
 from portal.forms import BoundedFieldList, PortalForm, nfkc, no_invisible, upper
+from portal.i18n import lazy_gettext as _l
 from portal.idempotency import IdempotentForm
 from portal.submit import VersionField
 
@@ -204,10 +204,13 @@ class EditSopForm(VersionForm, AudienceFields):
         self.yearly_ack.data = sop.yearly_ack
         kind = ChangeKind.of(version)
         self.change_kind.data = kind.value if kind else None
-        while len(self.steps):
-            self.steps.pop_entry()
-        for step in version.steps:
-            entry = self.steps.append_entry(step)
+        steps = list(version.steps)
+        if len(self.steps) != len(steps):  # built from obj=version: the same steps, once
+            while len(self.steps):
+                self.steps.pop_entry()
+            for step in steps:
+                self.steps.append_entry(step)
+        for entry, step in zip(self.steps, steps, strict=True):
             entry.form.origin.data = str(step.id)
             for lang in LANGUAGES:
                 getattr(entry.form, f"confirm_{lang}").data = False

@@ -23,7 +23,6 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,6 +30,7 @@ from portal.blueprints.people.models import Department, Property, User
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.i18n import is_chinese
+from portal.i18n import lazy_gettext as _l
 
 
 class VersionStatus(enum.StrEnum):

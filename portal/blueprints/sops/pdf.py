@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from portal import pdf
 from portal.blueprints.people.pdf import DOCUMENT_LANGUAGES, DocumentLanguage
 from portal.blueprints.sops import reading, rules
 from portal.blueprints.sops.models import SopVersion, Stage
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_today
 
 if TYPE_CHECKING:

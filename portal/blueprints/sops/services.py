@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
@@ -41,6 +39,8 @@ from portal.database import advisory_lock, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import fmt_date, local_today
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 
 
 @dataclass

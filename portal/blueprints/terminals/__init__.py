@@ -1,8 +1,8 @@
 """Shared staff-room terminals: enrol this device, revoke one."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from portal.i18n import lazy_gettext as _l
 from portal.modules import Card, Module, NavEntry
 from portal.roles import Role
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from portal.i18n import gettext as _
 from portal.sessions import Terminal
 
 

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import LANGUAGE_CHOICES, PortalForm, no_invisible
+from portal.i18n import lazy_gettext as _l
 
 
 class TerminalForm(PortalForm):

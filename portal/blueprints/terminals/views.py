@@ -1,6 +1,5 @@
 from flask import abort, current_app, flash, g, request, session, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import sessions
@@ -11,6 +10,7 @@ from portal.blueprints.terminals.permissions import can_manage_terminals, can_re
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render, render_form
+from portal.i18n import gettext as _
 from portal.security import require
 from portal.sessions import Terminal
 
