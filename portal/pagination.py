@@ -33,22 +33,34 @@ def int_arg(name: str, default: int, low: int = 0, high: int = MAX_PAGE) -> int:
     return min(max(value, low), high)
 
 
-def paginate(query) -> Page:
+def paginate(query, params: dict | None = None, *, whole_rows: bool = False) -> Page:
     """One page of an ORM select and the number of rows in all, in one query (a window count
     beside each row). Past the end shows the last page. Only selects whose rows are one per
-    entity (no eager joins of collections) may be paged this way."""
+    entity (no eager joins of collections) may be paged this way. `params`: the values of a
+    statement built once; `whole_rows`: the items are the rows (tuples of what it selects),
+    not their first entity."""
     cfg = current_app.config
     per_page = int_arg("per_page", cfg["PER_PAGE"], 1, cfg["MAX_PER_PAGE"])
     page = int_arg("page", 1, 1, MAX_PAGE)
     counted = query.add_columns(func.count().over().label("portal_total"))
-    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+
+    def items(rows):
+        return [tuple(row[:-1]) if whole_rows else row[0] for row in rows]
+
+    rows = db.session.execute(
+        counted.limit(per_page).offset((page - 1) * per_page), params or {}
+    ).all()
     if rows:
-        return Page([row[0] for row in rows], page, per_page, rows[0][-1])
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        return Page(items(rows), page, per_page, rows[0][-1])
+    total = db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).subquery()), params or {}
+    )
     last = max(1, -(-(total or 0) // per_page))
     if page > last and total:
-        rows = db.session.execute(counted.limit(per_page).offset((last - 1) * per_page)).all()
-        return Page([row[0] for row in rows], last, per_page, total)
+        rows = db.session.execute(
+            counted.limit(per_page).offset((last - 1) * per_page), params or {}
+        ).all()
+        return Page(items(rows), last, per_page, total)
     return Page([], min(page, last), per_page, total or 0)
 
 

@@ -1,6 +1,7 @@
 """SOP pages: reading, acknowledging, writing, reviewing, following up, printing."""
 
 import io
+import re
 import urllib.request
 import uuid
 
@@ -112,6 +113,33 @@ def test_list_is_searchable_and_shows_my_state(client, db, login_as):
     body = found.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="sop-results">')
     assert "FO-003" in body and "HK-001" not in body
+
+
+def test_the_list_comes_in_pages_that_keep_the_filters(client, db, login_as, app):
+    """A manual of hundreds of SOPs is not one page: 25 a page, in number order, the pager
+    keeping the filters; past the end shows the last page, nonsense the first."""
+    prop = factories.property_()
+    hr = factories.person("hr", prop=prop, dept="HR")
+    manager = factories.person("manager", prop=prop, dept="FO")
+    for n in range(27):
+        factories.sop(number=f"HK-{n + 1:03d}", prop=prop, author=hr, approver=manager)
+    factories.sop(number="FO-001", prop=prop, dept="FO", author=hr, approver=manager)
+    login_as("supervisor", prop=prop, dept="HK")
+    first = client.get("/sops/?scope=all&department=" + str(factories.department(prop, "HK").id))
+    body = text_of(first)
+    assert "HK-001" in body and "HK-025" in body and "HK-026" not in body
+    assert "FO-001" not in body and "Page 1 of 2" in body
+    department = factories.department(prop, "HK").id
+    next_links = re.findall(r'href="(/sops/\?[^"]*page=2[^"]*)"', first.get_data(as_text=True))
+    assert next_links and all(f"department={department}" in link for link in next_links)
+    second = client.hx_get(f"/sops/?scope=all&department={department}&page=2")
+    body = text_of(second)
+    assert "HK-026" in body and "HK-027" in body and "HK-001" not in body
+    assert "Page 2 of 2" in body
+    assert second.get_data(as_text=True).lstrip().startswith('<div id="sop-results">')
+    assert "HK-027" in text_of(client.get(f"/sops/?scope=all&department={department}&page=99"))
+    assert "HK-001" in text_of(client.get("/sops/?scope=all&page=abc"))
+    assert "HK-001" in text_of(client.get(f"/sops/?scope=all&page={2**63}&per_page=100"))
 
 
 def test_list_and_read_view_use_a_fixed_number_of_queries(client, db, login_as, count_queries):

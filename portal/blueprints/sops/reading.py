@@ -6,12 +6,11 @@ Every list and count here composes the rules of rules.py, so they agree with eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
@@ -32,8 +31,9 @@ from portal.blueprints.sops.models import (
 from portal.database import advisory_lock, built_once, contains, like_pattern, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.i18n import is_chinese, local_day_start, local_today, select_timezone
-from portal.pagination import Page, page_window
+from portal.pagination import Page, page_window, paginate
 
 
 # --- the library --------------------------------------------------------------------------------
@@ -55,9 +55,11 @@ def list_sops(
     include_unpublished: bool = False,
     sop_id: int | None = None,
     today: date | None = None,
-) -> list[SopRow]:
+    paged: bool = False,
+) -> list[SopRow] | Page:
     """SOPs of the viewer's property, with the version in force and the viewer's
-    acknowledgement state, in a fixed number of queries whatever their number."""
+    acknowledgement state, in a fixed number of queries whatever their number. `paged`: the
+    page of them the query string asks for (portal.pagination), as a Page of SopRow."""
     today = today or local_today()
     statement = _library_statement(
         unpublished=include_unpublished,
@@ -66,27 +68,26 @@ def list_sops(
         mine=mine,
         search=bool(q),
     )
-    rows = db.session.execute(
-        statement,
-        {
-            "today": today,
-            "yearly_cutoff": rules.yearly_cutoff(today),
-            "viewer_id": viewer.id,
-            "viewer_department_id": viewer.department_id,
-            "viewer_role": viewer.role,
-            "property_id": viewer.property_id,
-            "department_id": department_id,
-            "sop_id": sop_id,
-            "pattern": like_pattern(q) if q else None,
-        },
-    ).all()
+    params = {
+        "today": today,
+        "yearly_cutoff": rules.yearly_cutoff(today),
+        "viewer_id": viewer.id,
+        "viewer_department_id": viewer.department_id,
+        "viewer_role": viewer.role,
+        "property_id": viewer.property_id,
+        "department_id": department_id,
+        "sop_id": sop_id,
+        "pattern": like_pattern(q) if q else None,
+    }
+    found = paginate(statement, params, whole_rows=True) if paged else None
+    rows = found.items if paged else db.session.execute(statement, params).all()
     latest_by_sop = {}
     if include_unpublished and rows:
         for version in db.session.scalars(
             _newest_versions_statement(), {"sop_ids": [r[0].id for r in rows]}
         ):
             latest_by_sop[version.sop_id] = version
-    return [
+    listed = [
         SopRow(
             sop,
             version,
@@ -96,6 +97,7 @@ def list_sops(
         )
         for sop, version, in_audience, ack, reminded in rows
     ]
+    return replace(found, items=listed) if paged else listed
 
 
 @built_once
@@ -827,46 +829,74 @@ def department_coverage(
 
 @built_once
 def _department_coverage_statement():
+    """Counted per group of people (department and role), not per person: who must read an SOP
+    depends on their department and role only, so the audience is matched once per group
+    (SOPs x a few dozen groups), and the acknowledgements are counted by one pass over those of
+    the groups' people, joined to the matches."""
     today = bindparam("today")
     staff = (
         people.people_at(bindparam("property_id"))
         .where(User.department_id.in_(bindparam("department_ids", expanding=True)))
         .subquery()
     )
-    baseline = rules.baseline_subquery(today)
-    done = rules.acknowledged(
-        staff.c.id,
-        Sop.id,
-        baseline.c.baseline_key,
-        Sop.yearly_ack,
-        None,
-        cutoff=bindparam("yearly_cutoff"),
-    )
-    asked = (
-        select(Sop.id.label("sop_id"), done.label("done"))
-        .join(baseline, baseline.c.sop_id == Sop.id)
-        .join(staff, true())
-        .where(
-            Sop.property_id == bindparam("property_id"),
-            rules.in_audience(staff.c.department_id, staff.c.role),
-        )
+    groups = (
+        select(staff.c.department_id, staff.c.role, func.count().label("n"))
+        .group_by(staff.c.department_id, staff.c.role)
         .subquery()
     )
-    counts = (
+    baseline = rules.baseline_subquery(today)
+    matched = (
         select(
-            asked.c.sop_id,
-            func.count().filter(asked.c.done).label("done"),
-            func.count().label("total"),
+            baseline.c.sop_id,
+            baseline.c.baseline_key,
+            groups.c.department_id,
+            groups.c.role,
+            groups.c.n,
         )
-        .group_by(asked.c.sop_id)
+        .join(Sop, Sop.id == baseline.c.sop_id)
+        .join(groups, true())
+        .where(
+            Sop.property_id == bindparam("property_id"),
+            rules.in_audience(groups.c.department_id, groups.c.role, baseline.c.sop_id),
+        )
+        # Computed once (SQLite and PostgreSQL 12+): flattened into the count of
+        # acknowledgements, the baseline would be worked out again for every row it counts.
+        .cte("coverage_matched")
+        .prefix_with("MATERIALIZED")
+    )
+    totals = (
+        select(matched.c.sop_id, func.sum(matched.c.n).label("total"))
+        .group_by(matched.c.sop_id)
+        .subquery()
+    )
+    ack = SopAcknowledgement
+    done = (
+        select(ack.sop_id, func.count(ack.user_id.distinct()).label("done"))
+        .join(staff, staff.c.id == ack.user_id)
+        .join(
+            matched,
+            and_(
+                matched.c.sop_id == ack.sop_id,
+                matched.c.department_id == staff.c.department_id,
+                matched.c.role == staff.c.role,
+            ),
+        )
+        .join(Sop, Sop.id == ack.sop_id)
+        .where(
+            rules.still_counts(
+                ack, matched.c.baseline_key, Sop.yearly_ack, None, cutoff=bindparam("yearly_cutoff")
+            )
+        )
+        .group_by(ack.sop_id)
         .subquery()
     )
     current = rules.current_versions_subquery(today)
     return (
-        select(Sop, SopVersion, counts.c.done, counts.c.total)
+        select(Sop, SopVersion, func.coalesce(done.c.done, 0), totals.c.total)
         .join(current, current.c.sop_id == Sop.id)
         .join(SopVersion, SopVersion.id == current.c.version_id)
-        .join(counts, counts.c.sop_id == Sop.id)
+        .join(totals, totals.c.sop_id == Sop.id)
+        .outerjoin(done, done.c.sop_id == Sop.id)
         .order_by(Sop.number)
     )
 

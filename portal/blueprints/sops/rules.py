@@ -18,10 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.blueprints.sops.models import (
     FIELD_LABELS,
@@ -38,7 +36,9 @@ from portal.blueprints.sops.models import (
 )
 from portal.database import built_once
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.i18n import is_chinese, local_day_start, local_today
+from portal.i18n import lazy_gettext as _l
 
 # A yearly acknowledgement made on local day D counts on D and the 364 days after; on the
 # anniversary (D + 365) the person is asked to read the SOP again.
@@ -46,31 +46,40 @@ YEARLY_DAYS = 365
 
 
 # --- the version in force -----------------------------------------------------------------------
+def in_force_scalar(sop_id, today, column=None):
+    """SQL: the id (or another `column` name) of the version in force of the SOP `sop_id` (a
+    column), found through the SOP's own versions (a few rows by the sop_id index); the SOP's
+    retirement is checked by the caller."""
+    v = aliased(SopVersion)
+    return (
+        select(getattr(v, column or "id"))
+        .where(
+            v.sop_id == sop_id,
+            v.status == VersionStatus.APPROVED,
+            v.effective_date <= today,
+        )
+        .order_by(v.effective_date.desc(), v.version_key.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def current_versions_subquery(today: date | None = None):
     """(sop_id, version_id) of the version in force for every SOP: the approved version with
     the latest effective date on or before today (the highest number on a tie). `today` may be
-    a bound parameter (a statement built once)."""
+    a bound parameter (a statement built once).
+
+    Written as a lookup per SOP, not a window over every version: a subquery that ranks all
+    versions is materialised, and the database then scans it once per SOP of the outer query
+    (SQLite: 300 SOPs took 40-80 ms); this one is flattened into the outer query."""
     today = local_today() if today is None else today
-    ranked = (
-        select(
-            SopVersion.sop_id.label("sop_id"),
-            SopVersion.id.label("version_id"),
-            func.row_number()
-            .over(
-                partition_by=SopVersion.sop_id,
-                order_by=(SopVersion.effective_date.desc(), SopVersion.version_key.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Sop, Sop.id == SopVersion.sop_id)
-        .where(
-            SopVersion.status == VersionStatus.APPROVED,
-            SopVersion.effective_date <= today,
-            or_(Sop.retired_on.is_(None), Sop.retired_on > today),
-        )
+    sop = aliased(Sop)
+    version_id = in_force_scalar(sop.id, today)
+    return (
+        select(sop.id.label("sop_id"), version_id.label("version_id"))
+        .where(or_(sop.retired_on.is_(None), sop.retired_on > today), version_id.is_not(None))
         .subquery()
     )
-    return select(ranked.c.sop_id, ranked.c.version_id).where(ranked.c.rank == 1).subquery()
 
 
 def current_version(sop: Sop, today: date | None = None) -> SopVersion | None:
@@ -130,30 +139,25 @@ def baseline_subquery(today: date | None = None):
     """(sop_id, baseline_key) for the SOPs in force: what an acknowledgement must be at least.
 
     The latest approved version up to the one in force that was not a minor edit (minor edits do
-    not ask everyone again); the version in force itself when there is none."""
-    current = current_versions_subquery(today)
-    cur = (
-        select(SopVersion.sop_id, SopVersion.version_key)
-        .join(current, current.c.version_id == SopVersion.id)
-        .subquery()
-    )
+    not ask everyone again); the version in force itself when there is none. A lookup per SOP,
+    as current_versions_subquery."""
+    today = local_today() if today is None else today
+    sop = aliased(Sop)
+    current_key = in_force_scalar(sop.id, today, "version_key")
+    v = aliased(SopVersion)
     major = (
-        select(SopVersion.sop_id, func.max(SopVersion.version_key).label("key"))
-        .join(cur, cur.c.sop_id == SopVersion.sop_id)
+        select(func.max(v.version_key))
         .where(
-            SopVersion.status == VersionStatus.APPROVED,
-            SopVersion.minor_edit.is_(False),
-            SopVersion.version_key <= cur.c.version_key,
+            v.sop_id == sop.id,
+            v.status == VersionStatus.APPROVED,
+            v.minor_edit.is_(False),
+            v.version_key <= current_key,
         )
-        .group_by(SopVersion.sop_id)
-        .subquery()
+        .scalar_subquery()
     )
     return (
-        select(
-            cur.c.sop_id.label("sop_id"),
-            func.coalesce(major.c.key, cur.c.version_key).label("baseline_key"),
-        )
-        .outerjoin(major, major.c.sop_id == cur.c.sop_id)
+        select(sop.id.label("sop_id"), func.coalesce(major, current_key).label("baseline_key"))
+        .where(or_(sop.retired_on.is_(None), sop.retired_on > today), current_key.is_not(None))
         .subquery()
     )
 

@@ -4,8 +4,6 @@ import re
 from datetime import timedelta
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -47,7 +45,8 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form, trigger
-from portal.i18n import fmt_date, local_day_start, local_today
+from portal.i18n import fmt_date, local_day_start, local_today, ngettext
+from portal.i18n import gettext as _
 from portal.pagination import int_arg
 from portal.permissions import in_property
 from portal.roles import Role
@@ -73,17 +72,19 @@ def index():
     scope = request.args.get("scope", "mine" if current_user.role == Role.EMPLOYEE else "all")
     department_id = int_arg("department", 0)  # an id out of range matches nothing
     writer = can_write_sops(current_user)
-    rows = reading.list_sops(
+    page = reading.list_sops(
         current_user,
         q=q,
         department_id=department_id or None,
         mine=scope == "mine",
         include_unpublished=writer,
+        paged=True,
     )
     return render(
         "sops/index.html",
         block="sop_results",
-        rows=rows,
+        page=page,
+        rows=page.items,
         q=q,
         scope=scope,
         department_id=department_id,
