@@ -6,12 +6,20 @@ small data set and again after more people, SOPs, acknowledgements and reminders
 the count must be the listed number both times, so a query per row (or a new query on every
 page) fails here before it reaches a hotel. A new endpoint must be listed (or excluded, with the
 reason) or the completeness test fails.
+
+A domain module lists its own pages in `tests/<domain>/query_counts.py`, found here by name:
+`CASES` (a list of Case), optionally `NOT_PAGES` ({endpoint: why}), `world(prop, ids)` (adds the
+module's objects to the small data set and returns their ids for the URLs, e.g.
+{"session": 7}) and `grow(prop, count)` (adds `count` more of what its pages list).
 """
 
 from __future__ import annotations
 
+import importlib
 import itertools
+import pkgutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -107,13 +115,29 @@ NOT_PAGES = {
 }
 
 
+def _module_lists():
+    """The query_counts modules of the domain test packages (tests/<domain>/query_counts.py)."""
+    found = []
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.ispkg and Path(__file__).parent.joinpath(info.name, "query_counts.py").exists():
+            found.append(importlib.import_module(f"tests.{info.name}.query_counts"))
+    return found
+
+
+MODULE_LISTS = _module_lists()
+for _listed in MODULE_LISTS:
+    CASES.extend(_listed.CASES)
+    NOT_PAGES.update(getattr(_listed, "NOT_PAGES", {}))
+
+
 def test_every_page_and_fragment_is_counted(app):
     counted = {case.endpoint for case in CASES}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
             continue
         assert rule.endpoint in counted, (
-            f"{rule.endpoint} ({rule.rule}) has no query count in tests/test_query_counts.py"
+            f"{rule.endpoint} ({rule.rule}) has no query count in tests/test_query_counts.py "
+            "or tests/<domain>/query_counts.py"
         )
 
 
@@ -133,6 +157,9 @@ def _data_set(prop, grow: int):
         reading.remind(version.sop, factories.person("employee", prop=prop), by=manager)
     # The newest events of the trail name a person, as after any day of HR work.
     audit.record("person.updated", reader, actor=hr, summary="phone")
+    for listed in MODULE_LISTS:
+        if hasattr(listed, "grow"):
+            listed.grow(prop, grow)
 
 
 @pytest.fixture
@@ -153,8 +180,13 @@ def world(db, ctx):
     )
     db.session.add(title)
     _data_set(prop, 2)
+    ids = {}
+    for listed in MODULE_LISTS:
+        if hasattr(listed, "world"):
+            ids.update(listed.world(prop, ids))
     db.session.commit()
     return {
+        **ids,
         "prop": prop,
         "property_id": prop.id,
         "title": title.id,
