@@ -124,6 +124,36 @@ def test_a_supervisor_reminds_everyone_of_her_departments_only(hotel, db):
     assert sorted(db.session.scalars(select(SopReminder.user_id))) == sorted(front_office)
 
 
+def test_asking_first_counts_what_reminding_everyone_would_do(hotel, db, monkeypatch):
+    """The question before "remind everyone" is counted in SQL and names the first people: the
+    same answer as the reminding itself, for a supervisor and for HR, with people reminded
+    today, of other departments and more than the names shown."""
+    sop = hotel["sop"]
+    prop = hotel["prop"]
+    services.set_audience(
+        sop, [factories.department(prop, "HK").id, factories.department(prop, "FO").id], []
+    )
+    reading.remind(sop, hotel["bo"], by=hotel["manager"])
+    for n in range(3):
+        factories.person("employee", prop=prop, dept="HK", name_en=f"Extra {n}")
+    db.session.flush()
+    monkeypatch.setattr(reading, "SUMMARY_NAMES", 2)
+    for viewer in (hotel["supervisor"], hotel["fo_supervisor"], hotel["hr"]):
+        full = reading.outstanding(sop, by=viewer)
+        summary = reading.outstanding_summary(sop, by=viewer)
+        assert summary.to_remind == len(full.to_remind)
+        assert summary.reminded_today == len(full.reminded_today)
+        assert summary.out_of_scope == full.out_of_scope
+        assert [p.id for p in summary.first] == [p.id for p in full.to_remind[:2]]
+    housekeeping = reading.outstanding_summary(sop, by=hotel["supervisor"])
+    assert (housekeeping.to_remind, housekeeping.reminded_today) == (4, 1)  # Anna, 3; Bo
+    assert housekeeping.out_of_scope == 3  # the manager, the receptionist, their supervisor
+    reading.remind_outstanding(sop, by=hotel["hr"])
+    nobody = reading.outstanding_summary(sop, by=hotel["hr"])
+    assert (nobody.to_remind, nobody.first) == (0, [])
+    assert nobody.reminded_today == 9  # everyone of both departments but Dana, who read it
+
+
 # --- the table: the viewer counted, not listed --------------------------------------------------
 def test_the_viewer_is_counted_but_not_listed(hotel, db):
     sop, sup = hotel["sop"], hotel["supervisor"]

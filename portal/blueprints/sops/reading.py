@@ -776,6 +776,60 @@ def outstanding(sop: Sop, *, by: User, today: date | None = None) -> Outstanding
     )
 
 
+@dataclass(frozen=True)
+class OutstandingSummary:
+    """What 'remind everyone outstanding' would do, as the question before it shows it: the
+    numbers, and the first people it would remind (by department, then staff number)."""
+
+    to_remind: int
+    first: list[User]
+    reminded_today: int
+    out_of_scope: int
+
+
+SUMMARY_NAMES = 8
+
+
+def outstanding_summary(sop: Sop, *, by: User, today: date | None = None) -> OutstandingSummary:
+    """outstanding() counted in SQL, with the first SUMMARY_NAMES people: asking first reads
+    no more rows than it shows, whatever the audience (one query)."""
+    today = today or local_today()
+    acks, audience = _coverage_parts()
+    in_scope = people.scope_clause(by)
+    reminded = _reminded_since()
+
+    def counted(condition):
+        return func.sum(case((condition, 1), else_=0)).over()
+
+    rows = db.session.execute(
+        select(
+            User,
+            counted(and_(in_scope, ~reminded)),
+            counted(and_(in_scope, reminded)),
+            counted(~in_scope),
+        )
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(acks, acks.c.user_id == User.id)
+        .where(audience, acks.c.user_id.is_(None), User.id != bindparam("viewer_id"))
+        .order_by(case((and_(in_scope, ~reminded), 0), else_=1), Department.position, User.staff_no)
+        .limit(SUMMARY_NAMES),
+        {
+            "sop_id": sop.id,
+            "property_id": sop.property_id,
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+            "viewer_id": by.id,
+            "since": local_day_start(today),
+        },
+    ).all()
+    if not rows:
+        return OutstandingSummary(0, [], 0, 0)
+    to_remind, reminded_today, out_of_scope = (int(n or 0) for n in rows[0][1:])
+    return OutstandingSummary(
+        to_remind, [row[0] for row in rows[:to_remind]], reminded_today, out_of_scope
+    )
+
+
 def remind_outstanding(sop: Sop, *, by: User, today: date | None = None) -> Outstanding:
     """Remind, at once, everyone of the audience in the actor's scope who has not acknowledged
     the SOP and was not reminded today; one audit row per person. Repeating it the same day

@@ -648,7 +648,7 @@ def remind_all(sop_id: int):
             block="remind_sheet",
             sop=sop,
             version=version,
-            found=reading.outstanding(sop, by=current_user),
+            found=reading.outstanding_summary(sop, by=current_user),
             form=form,
             back=url_for("sops.coverage", sop_id=sop.id, **kept),
             action=url_for("sops.remind_all", sop_id=sop.id, **kept),
