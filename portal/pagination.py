@@ -34,7 +34,7 @@ def int_arg(name: str, default: int, low: int = 0, high: int = MAX_PAGE) -> int:
 
 
 def paginate(query, params: dict | None = None, *, whole_rows: bool = False) -> Page:
-    """One page of an ORM select and the number of rows in all, in one query (a window count
+    """One page of an ORM select and the number of rows in all, in one query (the count
     beside each row). Past the end shows the last page. Only selects whose rows are one per
     entity (no eager joins of collections) may be paged this way. `params`: the values of a
     statement built once; `whole_rows`: the items are the rows (tuples of what it selects),
@@ -42,7 +42,11 @@ def paginate(query, params: dict | None = None, *, whole_rows: bool = False) -> 
     cfg = current_app.config
     per_page = int_arg("per_page", cfg["PER_PAGE"], 1, cfg["MAX_PER_PAGE"])
     page = int_arg("page", 1, 1, MAX_PAGE)
-    counted = query.add_columns(func.count().over().label("portal_total"))
+    # The count is an uncorrelated scalar subquery, worked out once: a window count (count()
+    # over ()) makes the database build and sort every row before it can take one page
+    # (3,000 people: 16 ms; this way 2 ms, the page read in index order).
+    total_rows = select(func.count()).select_from(query.order_by(None).subquery())
+    counted = query.add_columns(total_rows.scalar_subquery().label("portal_total"))
 
     def items(rows):
         return [tuple(row[:-1]) if whole_rows else row[0] for row in rows]
@@ -52,9 +56,7 @@ def paginate(query, params: dict | None = None, *, whole_rows: bool = False) -> 
     ).all()
     if rows:
         return Page(items(rows), page, per_page, rows[0][-1])
-    total = db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).subquery()), params or {}
-    )
+    total = db.session.scalar(total_rows, params or {})
     last = max(1, -(-(total or 0) // per_page))
     if page > last and total:
         rows = db.session.execute(
