@@ -13,7 +13,7 @@ from portal import modules, sessions
 from portal.audit import action_label, object_label
 from portal.i18n import translations
 from portal.pdf import page_counter_css
-from portal.widgets import render_field
+from portal.widgets import render_field, svg_icon
 
 
 def nav_items():
@@ -138,6 +138,7 @@ def init_app(app) -> None:
         on_terminal=lambda: g.get("terminal") is not None,
         page_counter_css=page_counter_css,
         render_field=render_field,
+        svg_icon=svg_icon,
         url_for=url_for,
     )
     app.jinja_env.filters.update(audit_action=action_label, audit_object=object_label)

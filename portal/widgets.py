@@ -163,14 +163,19 @@ def label(field, cls: str) -> str:
     return f'<label class="{cls}" for="{escape(field.id)}">{escape(field.label.text)}</label>'
 
 
-def _error_icon() -> str:
+def svg_icon(name: str, label=None) -> Markup:
+    """A Bootstrap icon from the sprite: decorative (aria-hidden), or an image named `label`
+    (the `icon` of _macros/ui.html)."""
     from portal.templating import static_url
 
     sprite = static_url("vendor/bootstrap-icons/sprite.svg")
-    return (
-        f'<svg class="bi" aria-hidden="true" focusable="false">'
-        f'<use href="{sprite}#exclamation-triangle-fill"></use></svg>'
-    )
+    named = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true"'
+    use = f'<use href="{sprite}#{escape(name)}"></use>'
+    return Markup(f'<svg class="bi" {named} focusable="false">{use}</svg>')  # noqa: S704
+
+
+def _error_icon() -> str:
+    return svg_icon("exclamation-triangle-fill")
 
 
 def render_field(field, help=None, extra=None) -> Markup:
