@@ -410,6 +410,26 @@ def test_the_supervisor_card_shows_levels_and_links_its_numbers(client, db, hote
     assert "3 not yet" in text_of_html(card)
 
 
+def test_the_supervisor_card_names_the_least_read_sops_and_links_the_rest(client, db, hotel):
+    """A manual of many SOPs: the card names the six least read (HK-001, read by one of
+    four, first), and links to the whole list."""
+    prop, hr, manager = hotel["prop"], hotel["hr"], hotel["manager"]
+    for n in range(7):
+        version = factories.sop(number=f"HK-1{n:02d}", prop=prop, author=hr, approver=manager)
+        for person in ("anna", "bo", "done"):
+            reading.acknowledge(version.sop, version, hotel[person])
+    db.session.commit()
+    sign_in(client, hotel["supervisor"])
+    html = client.get("/").get_data(as_text=True)
+    card = re.search(
+        r'<section class="card portal-card" id="card-sop-coverage".*?</section>', html, re.S
+    ).group(0)
+    shown = re.findall(r"HK-\d{3}", text_of_html(card))
+    assert shown[0] == "HK-001" and len(set(shown)) == cards.COVERAGE_SHOWN
+    assert "All 8 SOPs in force" in text_of_html(card)
+    assert 'href="/sops/?scope=all"' in card
+
+
 def text_of_html(html: str) -> str:
     from tests.conftest import visible_text
 

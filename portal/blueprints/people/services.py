@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import audit, sessions
@@ -30,7 +30,7 @@ from portal.database import contains, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
-from portal.permissions import has_role, property_clause
+from portal.permissions import has_role, property_clause, sees_every_property
 
 EDITABLE = (
     "name_en",
@@ -410,6 +410,35 @@ def scope_clause(actor: User):
         supervised = [d.id for d in actor.supervises]
         return and_(User.property_id == actor.property_id, User.department_id.in_(supervised))
     return User.id == actor.id
+
+
+def scope_shape(actor: User) -> tuple[str, dict]:
+    """scope_clause as a shape and values, for statements built once: (shape, params) where
+    scope_clause_of(shape) is the clause and `params` its bound values."""
+    if has_role(actor, Role.HR, Role.MANAGER, Role.ADMIN):
+        if sees_every_property(actor):
+            return "everyone", {}
+        return "property", {"scope_property_id": actor.property_id}
+    if has_role(actor, Role.SUPERVISOR):
+        return "departments", {
+            "scope_property_id": actor.property_id,
+            "scope_department_ids": [d.id for d in actor.supervises],
+        }
+    return "self", {"scope_person_id": actor.id if actor is not None else None}
+
+
+def scope_clause_of(shape: str):
+    """SQL of a scope_shape, its values bound parameters (the same rule as scope_clause)."""
+    if shape == "everyone":
+        return true()
+    if shape == "property":
+        return User.property_id == bindparam("scope_property_id")
+    if shape == "departments":
+        return and_(
+            User.property_id == bindparam("scope_property_id"),
+            User.department_id.in_(bindparam("scope_department_ids", expanding=True)),
+        )
+    return User.id == bindparam("scope_person_id")
 
 
 def in_scope(actor: User, person: User) -> bool:

@@ -133,13 +133,18 @@ def sops_needing_me(user: User):
     }
 
 
+COVERAGE_SHOWN = 6
+
+
 def sop_coverage(user: User):
     rows = reading.department_coverage(user.property_id, [d.id for d in user.supervises])
     if not rows:
         return None
     entries = []
-    # What needs the supervisor most comes first: the lowest share of readers.
-    for r in sorted(rows, key=lambda r: (r.done / r.total if r.total else 1, r.sop.number)):
+    # What needs the supervisor most comes first: the lowest share of readers; a card, not the
+    # whole manual (the SOP list has the rest).
+    ranked = sorted(rows, key=lambda r: (r.done / r.total if r.total else 1, r.sop.number))
+    for r in ranked[:COVERAGE_SHOWN]:
         entry = {
             "url": url_for("sops.coverage", sop_id=r.sop.id),
             "label": f"{r.sop.number} {r.version.title}",
@@ -153,12 +158,18 @@ def sop_coverage(user: User):
                 )
             ]
         entries.append(entry)
-    return {
+    card = {
         "id": "sop-coverage",
         "icon": "people",
         "title": _("SOP acknowledgements in my departments"),
         "entries": entries,
     }
+    if len(rows) > COVERAGE_SHOWN:
+        card["link"] = (
+            url_for("sops.index", scope="all"),
+            ngettext("All %(num)s SOPs in force", "All %(num)s SOPs in force", len(rows)),
+        )
+    return card
 
 
 def reading_record_link(viewer, person) -> Link | None:

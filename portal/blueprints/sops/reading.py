@@ -794,14 +794,37 @@ def outstanding_summary(sop: Sop, *, by: User, today: date | None = None) -> Out
     """outstanding() counted in SQL, with the first SUMMARY_NAMES people: asking first reads
     no more rows than it shows, whatever the audience (one query)."""
     today = today or local_today()
+    shape, scope_params = people.scope_shape(by)
+    rows = db.session.execute(
+        _summary_statement(shape, SUMMARY_NAMES),
+        {
+            "sop_id": sop.id,
+            "property_id": sop.property_id,
+            "today": today,
+            "yearly_cutoff": rules.yearly_cutoff(today),
+            "viewer_id": by.id,
+            "since": local_day_start(today),
+            **scope_params,
+        },
+    ).all()
+    if not rows:
+        return OutstandingSummary(0, [], 0, 0)
+    to_remind, reminded_today, out_of_scope = (int(n or 0) for n in rows[0][1:])
+    return OutstandingSummary(
+        to_remind, [row[0] for row in rows[:to_remind]], reminded_today, out_of_scope
+    )
+
+
+@built_once
+def _summary_statement(shape: str, names: int):
     acks, audience = _coverage_parts()
-    in_scope = people.scope_clause(by)
+    in_scope = people.scope_clause_of(shape)
     reminded = _reminded_since()
 
     def counted(condition):
         return func.sum(case((condition, 1), else_=0)).over()
 
-    rows = db.session.execute(
+    return (
         select(
             User,
             counted(and_(in_scope, ~reminded)),
@@ -812,21 +835,7 @@ def outstanding_summary(sop: Sop, *, by: User, today: date | None = None) -> Out
         .outerjoin(acks, acks.c.user_id == User.id)
         .where(audience, acks.c.user_id.is_(None), User.id != bindparam("viewer_id"))
         .order_by(case((and_(in_scope, ~reminded), 0), else_=1), Department.position, User.staff_no)
-        .limit(SUMMARY_NAMES),
-        {
-            "sop_id": sop.id,
-            "property_id": sop.property_id,
-            "today": today,
-            "yearly_cutoff": rules.yearly_cutoff(today),
-            "viewer_id": by.id,
-            "since": local_day_start(today),
-        },
-    ).all()
-    if not rows:
-        return OutstandingSummary(0, [], 0, 0)
-    to_remind, reminded_today, out_of_scope = (int(n or 0) for n in rows[0][1:])
-    return OutstandingSummary(
-        to_remind, [row[0] for row in rows[:to_remind]], reminded_today, out_of_scope
+        .limit(names)
     )
 
 
