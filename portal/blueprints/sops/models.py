@@ -203,6 +203,8 @@ class SopVersion(db.Model):
     __table_args__ = (
         UniqueConstraint("sop_id", "major", "minor"),
         Index("ix_sop_versions_status_effective", "status", "effective_date"),
+        # The version in force of each SOP (rules.in_force_scalar), found by its own versions.
+        Index("ix_sop_versions_in_force", "sop_id", "status", "effective_date", "version_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
