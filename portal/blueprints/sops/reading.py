@@ -199,11 +199,38 @@ def pending_for(user: User, today: date | None = None) -> list[tuple[Sop, SopVer
 
 
 @dataclass(frozen=True)
+class SopLabel:
+    """What a home card shows of an SOP: read as columns, not as the whole document."""
+
+    id: int
+    number: str
+    yearly_ack: bool
+
+
+@dataclass(frozen=True)
+class VersionLabel:
+    id: int
+    major: int
+    minor: int
+    title_en: str | None
+    title_zh: str | None
+
+    @property
+    def number(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    @property
+    def title(self) -> str:
+        zh, en = self.title_zh or "", self.title_en or ""
+        return (zh or en) if is_chinese() else (en or zh)
+
+
+@dataclass(frozen=True)
 class ToRead:
     """An SOP in force that a person must (re-)acknowledge, for their home page."""
 
-    sop: Sop
-    version: SopVersion
+    sop: SopLabel
+    version: VersionLabel
     due_since: date | None  # since when they are asked to read it
     reminded_at: datetime | None  # the latest reminder they have not acted on
     reminded_by: str | None = None  # who sent it, in the reader's language
@@ -230,7 +257,9 @@ def to_read_for(user: User, today: date | None = None) -> list[ToRead]:
     ).all()
     zh = is_chinese()
     found = []
-    for sop, version, asked_from, last_read, at, by_en, by_zh, by_role in rows:
+    for row in rows:
+        sop, version = SopLabel(*row[:3]), VersionLabel(*row[3:8])
+        asked_from, last_read, at, by_en, by_zh, by_role = row[8:]
         due = asked_from
         if sop.yearly_ack and last_read is not None:
             ran_out = last_read.astimezone(ZoneInfo(select_timezone())).date() + timedelta(
@@ -273,8 +302,14 @@ def _to_read_statement():
     sender = aliased(User)
     return (
         select(
-            Sop,
-            SopVersion,
+            Sop.id,
+            Sop.number,
+            Sop.yearly_ack,
+            SopVersion.id,
+            SopVersion.major,
+            SopVersion.minor,
+            SopVersion.title_en,
+            SopVersion.title_zh,
             asking.effective_date,
             last_read,
             reminders.c.at,
