@@ -179,6 +179,8 @@ def world(db, ctx):
         title_zh="客房服务员",
     )
     db.session.add(title)
+    db.session.flush()
+    person.job_title_id = title.id  # a person's page shows their title (no query of its own)
     _data_set(prop, 2)
     ids = {}
     for listed in MODULE_LISTS:

@@ -1,7 +1,7 @@
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import idempotency, modules, sessions
 from portal.blueprints.people import bp, job_titles, kept, services
@@ -37,7 +37,7 @@ from portal.submit import create_from_form, save_from_form
 
 def _load(person_id: int) -> User:
     return db.get_or_404(
-        User, person_id, options=[selectinload(User.supervises), selectinload(User.job_title)]
+        User, person_id, options=[selectinload(User.supervises), joinedload(User.job_title)]
     )
 
 
@@ -62,6 +62,9 @@ def _prepare(form: PersonForm, default_property: int, person: User | None = None
     titles = job_titles.titles_for_form(property_id, keep=person.job_title_id if person else None)
     form.job_title_id.choices = [("", "—")] + [(t.id, t.title) for t in titles]
     form.titles = titles
+    form.titles_by_department = {}  # for the template: no filter over every title per department
+    for title in titles:
+        form.titles_by_department.setdefault(title.department_id, []).append(title)
     form.departments = departments
     chosen = form.department_id.data
     form.titles_required = any(t.department_id == chosen and not t.retired for t in titles)
