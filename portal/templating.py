@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask import url_for as flask_url_for
 from flask_login import current_user
 from jinja2 import pass_context
@@ -61,7 +61,9 @@ def url_for(endpoint: str, **values) -> str:
     if len(ints) > len(_PLACEHOLDERS) or any(key[0] == "_" for key in values):
         return flask_url_for(endpoint, **values)
     fixed = tuple(sorted((k, v) for k, v in values.items() if k not in ints))
-    key = (request.script_root, endpoint, tuple(ints), fixed)
+    # Outside a request Flask builds whole URLs (SERVER_NAME): another shape.
+    root = request.script_root if has_request_context() else None
+    key = (root, endpoint, tuple(ints), fixed)
     store = current_app.extensions.setdefault("portal_url_templates", {})
     try:
         template = store.get(key, _MISSING)
@@ -73,8 +75,8 @@ def url_for(endpoint: str, **values) -> str:
             built = flask_url_for(
                 endpoint, **{**values, **dict(zip(ints, _PLACEHOLDERS, strict=False))}
             )
-        except BuildError:
-            built = ""  # the real values may build: Flask builds them, and says why if not
+        except BuildError:  # not kept: Flask builds the real values, and says why if it cannot
+            return flask_url_for(endpoint, **values)
         if len(store) >= _URL_TEMPLATES_MAX:
             store.clear()
         template = store[key] = (built, marks) if all(built.count(m) == 1 for m in marks) else None
