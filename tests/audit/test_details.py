@@ -94,3 +94,65 @@ def test_join_list_in_english(ctx):
 
     assert join_list(["Housekeeping", "Food & Beverage"]) == "Housekeeping, Food & Beverage"
     assert join_list([]) == ""
+
+
+SOP_SUMMARIES = [
+    ("HK-001 version 1.0 drafted", "HK-001 version 1.0 drafted", "HK-001 第 1.0 版草稿已创建"),
+    (
+        "HK-001 1.1: 6 steps",
+        "HK-001 version 1.1 saved: 6 steps",
+        "HK-001 第 1.1 版已保存：6 个步骤",
+    ),
+    (
+        "HK-001 1.1 sent for review",
+        "HK-001 version 1.1 sent for review",
+        "HK-001 第 1.1 版已提交审核",
+    ),
+    (
+        "HK-001 2.0 effective 2026-12-01 review 2027-12-01",
+        "HK-001 version 2.0 approved: in force from 2026-12-01, next review 2027-12-01",
+        "HK-001 第 2.0 版已批准：自 2026-12-01 起生效，下次复审 2027-12-01",
+    ),
+    (
+        "HK-001 1.1 effective 2026-12-01 review 2027-12-01 correction",
+        "HK-001 version 1.1 approved as a correction: in force from 2026-12-01, next review "
+        "2027-12-01",
+        "HK-001 第 1.1 版作为更正已批准：自 2026-12-01 起生效，下次复审 2027-12-01",
+    ),
+    (
+        "HK-001 1.1 drafted from 1.0 as a correction",
+        "HK-001 version 1.1 started from version 1.0, as a correction",
+        "HK-001 第 1.1 版以第 1.0 版为基础开始编写（更正）",
+    ),
+    (
+        "HK-001 retired from 2026-12-31",
+        "HK-001 retired from 2026-12-31",
+        "HK-001 自 2026-12-31 起废止",
+    ),
+    (
+        "HK-001 version 1.0",
+        "HK-001 version 1.0 read and acknowledged",
+        "HK-001 第 1.0 版已阅读确认",
+    ),
+    ("HK-001 reminder to E1001", "Reminded E1001 to read HK-001", "已提醒 E1001 阅读 HK-001"),
+    (
+        "HK-001 1.1: Step 3 needs the new chemical",
+        "HK-001 version 1.1 sent back: Step 3 needs the new chemical",
+        "HK-001 第 1.1 版已退回：Step 3 needs the new chemical",
+    ),
+]
+
+
+@pytest.mark.parametrize(("stored", "english", "chinese"), SOP_SUMMARIES)
+def test_sop_summaries_read_as_sentences(ctx, stored, english, chinese):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        assert shown(stored) == [(None, english)]
+    with force_locale("zh_Hans"):
+        assert shown(stored) == [(None, chinese)]
+
+
+def test_a_draft_saved_with_notes_is_not_read_as_sent_back(ctx):
+    stored = "HK-001 1.1: 6 steps; step 2 zh needs updating"
+    assert shown(stored) == [(None, stored)]

@@ -10,8 +10,10 @@ bp = Blueprint("sops", __name__, url_prefix="/sops")
 
 
 def module() -> Module:
-    from portal.blueprints.sops import cards, demo, models, views  # noqa: F401 - the routes
+    from portal.blueprints.sops import cards, demo, models, trail, views  # noqa: F401 - routes
     from portal.blueprints.sops.permissions import can_list_sops
+
+    trail.register()  # how its audit summaries read
 
     return Module(
         name="sops",
