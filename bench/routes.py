@@ -34,6 +34,9 @@ class Ids:
     draft_version_id: int  # a draft being written
     binder_department_ids: tuple[int, ...]  # the hotel's departments with the most SOPs
     job_title_id: int | None = None  # a job title of housekeeping (where the app has them)
+    training_programme_id: int | None = None  # a programme of the hotel (training module)
+    training_session_id: int | None = None  # today's session with housekeeping on its roll
+    training_future_session_id: int | None = None  # an upcoming session with free seats
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,43 @@ ROUTES: tuple[Route, ...] = (
     Route("audit trail, next page", "audit.index", "admin", FRAGMENT, lambda ids: {"page": 2}),
     Route("terminals", "terminals.index", "admin"),
     Route("confirm password", "auth.confirm_identity", "hr"),
+    # Training.
+    Route("training sessions", "training.index", "employee"),
+    Route("training sessions", "training.index", "supervisor"),
+    Route(
+        "training sessions, attendance still open",
+        "training.index",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"show": "open"},
+    ),
+    Route(
+        "training session, roll call",
+        "training.detail",
+        "supervisor",
+        values=lambda ids: {"session_id": ids.training_session_id},
+    ),
+    Route(
+        "training session, enrol",
+        "training.detail",
+        "employee",
+        values=lambda ids: {"session_id": ids.training_future_session_id},
+    ),
+    Route("training programmes", "training.programmes", "hr"),
+    Route("new training programme form", "training.create_programme", "hr"),
+    Route(
+        "edit training programme form",
+        "training.edit_programme",
+        "hr",
+        values=lambda ids: {"programme_id": ids.training_programme_id},
+    ),
+    Route("schedule a session form", "training.create_session", "supervisor"),
+    Route(
+        "edit session form",
+        "training.edit_session",
+        "hr",
+        values=lambda ids: {"session_id": ids.training_future_session_id},
+    ),
 )
 
 # GET endpoints that are neither a page nor an htmx fragment to measure under load.
@@ -368,7 +408,9 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
             .order_by(titles.c.id)
             .limit(1)
         )
+    training = _training_ids(hotel.id, housekeeping.id)
     ids = Ids(
+        **training,
         hotel_id=hotel.id,
         housekeeping_id=housekeeping.id,
         person_id=person_id,
@@ -380,7 +422,40 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
         job_title_id=job_title_id,
     )
     optional = {"job_title_id"} if titles is None else set()
+    if not training:
+        optional |= {"training_programme_id", "training_session_id", "training_future_session_id"}
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
     return ids
+
+
+def _training_ids(hotel_id: int, housekeeping_id: int) -> dict:
+    """The training module's demo objects (none when the module is not installed)."""
+    from sqlalchemy import func, select
+
+    from portal.database import utcnow
+    from portal.extensions import db
+
+    tables = db.metadata.tables
+    if "training_sessions" not in tables:
+        return {}
+    sessions, programmes = tables["training_sessions"], tables["training_programmes"]
+    now = utcnow()
+    at_hotel = select(sessions.c.id).where(sessions.c.property_id == hotel_id)
+    return {
+        "training_programme_id": db.session.scalar(
+            select(func.min(programmes.c.id)).where(programmes.c.property_id == hotel_id)
+        ),
+        # The session running now (the demo's roll call); else the latest that started.
+        "training_session_id": db.session.scalar(
+            at_hotel.where(sessions.c.starts_at <= now)
+            .order_by(sessions.c.starts_at.desc())
+            .limit(1)
+        ),
+        "training_future_session_id": db.session.scalar(
+            at_hotel.where(sessions.c.starts_at > now, sessions.c.seats_taken < sessions.c.capacity)
+            .order_by(sessions.c.starts_at)
+            .limit(1)
+        ),
+    }

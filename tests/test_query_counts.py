@@ -10,7 +10,9 @@ reason) or the completeness test fails.
 A domain module lists its own pages in `tests/<domain>/query_counts.py`, found here by name:
 `CASES` (a list of Case), optionally `NOT_PAGES` ({endpoint: why}), `world(prop, ids)` (adds the
 module's objects to the small data set and returns their ids for the URLs, e.g.
-{"session": 7}) and `grow(prop, count)` (adds `count` more of what its pages list).
+{"session": 7}), `grow(prop, count)` (adds `count` more of what its pages list) and
+`ROUTE_ARGUMENTS` ({route argument: key of world()'s ids}, for tests/test_input.py, which asks
+every GET route with out-of-range list parameters).
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ class Case:
 
 
 CASES = [
-    Case("home.index", "employee", "/", 3, expect="My details"),
-    Case("home.index", "supervisor", "/", 6, expect="My team"),
+    Case("home.index", "employee", "/", 4, expect="My details"),
+    Case("home.index", "supervisor", "/", 7, expect="My team"),
     Case("home.index", "manager", "/", 7, expect="My team"),
     Case("home.index", "hr", "/", 5, expect="People"),
     Case("home.index", "admin", "/", 6, expect="Shared terminals"),

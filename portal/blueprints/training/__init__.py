@@ -1,0 +1,56 @@
+"""Training: programmes HR keeps, their sessions, enrolment with a waiting list, attendance and
+scores taken on a tablet."""
+
+from flask import Blueprint
+
+from portal.i18n import lazy_gettext as _l
+from portal.modules import Card, Module, NavEntry
+from portal.roles import Role
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+
+
+def module() -> Module:
+    from portal.blueprints.training import cards, demo, views  # noqa: F401 - the routes
+    from portal.blueprints.training.permissions import can_list_training
+
+    return Module(
+        name="training",
+        blueprint=bp,
+        nav=[NavEntry("training.index", _l("Training"), "journal-check", can_list_training, 30)],
+        audit_actions={
+            "training.programme_created": _l("Training programme added"),
+            "training.programme_changed": _l("Training programme changed"),
+            "training.session_scheduled": _l("Training session scheduled"),
+            "training.session_changed": _l("Training session changed"),
+            "training.enrolled": _l("Enrolled in a training session"),
+            "training.waitlisted": _l("Put on a training waiting list"),
+            "training.moved_up": _l("Moved up from a training waiting list"),
+            "training.cancelled": _l("Training enrolment cancelled"),
+            "training.attendance_marked": _l("Training attendance marked"),
+            "training.attendance_corrected": _l("Training attendance corrected"),
+            "training.score_recorded": _l("Training score recorded"),
+        },
+        audit_objects={
+            "training_programmes": _l("Training programme"),
+            "training_sessions": _l("Training session"),
+            "training_enrolments": _l("Training enrolment"),
+            "training_attendance": _l("Training attendance"),
+        },
+        seeder=demo.seed_training,
+        seed_after=("people", "sops"),
+        cards=[
+            Card(
+                cards.my_sessions,
+                frozenset({Role.EMPLOYEE}),
+                order=15,
+                numbers=cards.my_sessions_numbers,
+            ),
+            Card(
+                cards.supervisor_training,
+                frozenset({Role.SUPERVISOR}),
+                order=25,
+                numbers=cards.supervisor_numbers,
+            ),
+        ],
+    )

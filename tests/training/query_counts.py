@@ -1,0 +1,106 @@
+"""The training pages and fragments in the fixed-query-count test (tests/test_query_counts.py):
+the counts hold with more sessions, seats, marks and programmes (grow)."""
+
+from datetime import timedelta
+
+from portal.blueprints.training import services
+from tests import factories
+from tests.test_query_counts import Case
+from tests.training import helpers
+
+CASES = [
+    Case("training.index", "employee", "/training/", 4, expect="Training sessions"),
+    Case(
+        "training.index", "supervisor", "/training/?show=open", 5, fragment=True, expect="Briefing"
+    ),
+    Case("training.programmes", "hr", "/training/programmes", 2, expect="Briefing"),
+    Case("training.create_programme", "hr", "/training/programmes/new", 2, expect="Pass mark"),
+    Case(
+        "training.edit_programme",
+        "hr",
+        "/training/programmes/{training_programme}/edit",
+        5,
+        expect="Pass mark",
+    ),
+    Case("training.create_session", "supervisor", "/training/sessions/new", 3, expect="Trainer"),
+    Case(
+        "training.edit_session",
+        "hr",
+        "/training/sessions/{training_future}/edit",
+        4,
+        expect="Trainer",
+    ),
+    Case(
+        "training.detail",
+        "supervisor",
+        "/training/sessions/{training_running}",
+        6,
+        expect="Roll call",
+    ),
+    Case(
+        "training.detail",
+        "employee",
+        "/training/sessions/{training_future}",
+        4,
+        expect="My place",
+    ),
+]
+
+
+def _fill(prop, hr, programme, n: int, *, running: bool):
+    trainer = factories.person("supervisor", prop=prop, dept="HK")
+    options = {"programme_": programme, "by": hr, "trainer": trainer, "capacity": n + 2}
+    made = helpers.running_session(prop, **options) if running else helpers.session(prop, **options)
+    for i in range(n):
+        person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
+        if running:
+            seat = helpers.seat(made, person, by=hr)
+            if i % 3:
+                services.record_attendance(seat, by=hr, mark="present")
+                if programme.pass_mark is not None:
+                    services.record_attendance(seat, by=hr, score=60 + i)
+        else:
+            services.enrol(made, person, by=hr)
+    return made
+
+
+# The ids tests/test_input.py gives the training routes' arguments (keys of world()).
+ROUTE_ARGUMENTS = {"programme_id": "training_programme", "session_id": "training_future"}
+
+
+def world(prop, ids):
+    hr = factories.person("hr", prop=prop, dept="HR")
+    programme = helpers.programme(prop, by=hr, title_en="Briefing on towels", pass_mark=70)
+    future = _fill(prop, hr, programme, 2, running=False)
+    running = _fill(prop, hr, programme, 3, running=True)
+    return {
+        "training_programme": programme.id,
+        "training_future": future.id,
+        "training_running": running.id,
+    }
+
+
+def grow(prop, count):
+    hr = factories.person("hr", prop=prop, dept="HR")
+    for i in range(count):
+        programme = helpers.programme(prop, by=hr, title_en=f"Programme {i}", pass_mark=None)
+        _fill(prop, hr, programme, 2, running=bool(i % 2))
+    # More seats and marks on the sessions the pages show.
+    from sqlalchemy import select
+
+    from portal.blueprints.training.models import TrainingSession
+    from portal.extensions import db
+
+    for session in db.session.scalars(
+        select(TrainingSession).where(TrainingSession.property_id == prop.id)
+    ):
+        if session.capacity - session.seats_taken >= 1 and session.starts_at > services.utcnow():
+            services.enrol(session, factories.person("employee", prop=prop), by=hr)
+        elif session.starts_at <= services.utcnow() + timedelta(hours=1):
+            seat = helpers.seat(session, factories.person("employee", prop=prop, dept="HK"), by=hr)
+            session.capacity += 1
+            services.record_attendance(seat, by=hr, mark="late")
+    # The data set's newest trail event names a person (tests/test_query_counts.py): keep it so.
+    from portal import audit
+
+    audit.record("person.updated", hr, actor=hr, summary="phone")
