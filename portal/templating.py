@@ -91,6 +91,12 @@ def url_for(endpoint: str, **values) -> str:
 _MISSING = object()
 
 
+def choices(items, value: str = "id", label: str = "name") -> list[tuple]:
+    """(value, text) pairs of records for a select (the `choices` filter): their id and name,
+    or the attributes named."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
+
+
 def static_url(filename: str) -> str:
     """The URL of a static file (an icon on every row of a list asks for the same sprite)."""
     return url_for("static", filename=filename)
@@ -143,6 +149,8 @@ def init_app(app) -> None:
         svg_icon=svg_icon,
         url_for=url_for,
     )
-    app.jinja_env.filters.update(audit_action=action_label, audit_object=object_label)
+    app.jinja_env.filters.update(
+        audit_action=action_label, audit_object=object_label, choices=choices
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
