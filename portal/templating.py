@@ -53,17 +53,17 @@ def url_for(endpoint: str, **values) -> str:
     too; the portal has no url_defaults, and links with Flask's own arguments (_external,
     _anchor...) are built by Flask every time. At most _URL_TEMPLATES_MAX shapes are kept
     (search words are a shape each): then the store starts again."""
-    ints = sorted(
+    ints = [  # in the order given: Flask writes the query string in that order
         key
         for key, value in values.items()
         if type(value) is int and value >= 0  # exactly int: a bool is an int and not an id
-    )
+    ]
     if len(ints) > len(_PLACEHOLDERS) or any(key[0] == "_" for key in values):
         return flask_url_for(endpoint, **values)
-    fixed = tuple(sorted((k, v) for k, v in values.items() if k not in ints))
+    fixed = tuple((k, _AN_ID if k in ints else v) for k, v in values.items())
     # Outside a request Flask builds whole URLs (SERVER_NAME): another shape.
     root = request.script_root if has_request_context() else None
-    key = (root, endpoint, tuple(ints), fixed)
+    key = (root, endpoint, fixed)
     store = current_app.extensions.setdefault("portal_url_templates", {})
     try:
         template = store.get(key, _MISSING)
@@ -89,6 +89,7 @@ def url_for(endpoint: str, **values) -> str:
 
 
 _MISSING = object()
+_AN_ID = object()  # in a shape: this value is an id, filled in
 
 
 def choices(items, value: str = "id", label: str = "name") -> list[tuple]:

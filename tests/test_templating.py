@@ -18,8 +18,10 @@ def test_links_are_the_links_flask_builds(app):
         ("people.index", {"department": 4, "status": "active", "page": 2}),
         ("people.index", {"q": "Wu & <Li> 吴", "page": 9}),
         ("people.index", {"q": None, "page": 1}),
+        ("people.index", {"q": 5, "page": 1}),  # the same names, an id where None was
         ("people.index", {"job_title": 5, "status": "all", "flag": True}),
         ("sops.coverage", {"sop_id": 12, "outstanding": "1", "page": 3}),
+        ("sops.coverage", {"sop_id": 13, "page": 4, "outstanding": "1"}),  # another order
         ("sops.remind", {"sop_id": 9007199254740881, "user_id": 2}),  # a placeholder's value
         ("static", {"filename": "css/portal.css"}),
         ("people.index", {"department": [1, 2]}),  # unhashable: built by Flask

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal import sessions
-from portal.blueprints.people.models import Property
+from portal.blueprints.people.models import Property, User
 from portal.extensions import db as _db
 from tests import factories
 from tests.browser.conftest import AXE, MEASURE, SIZES, sign_in
@@ -302,8 +302,16 @@ def swap(page, region) -> list[str]:
         return []
 
 
-def walk(people, draft_id, prop_id):
+def walk(people, draft_id, prop_id, training=None):
     sop, emp = people["sop"][0], people["employee"][0]
+    # The training module's pages, where it is registered (its ids made by the test).
+    session_id, programme_id = training or (None, None)
+    sup_training = [
+        "/training/",
+        f"/training/sessions/{session_id}",
+        "/training/sessions/new",
+    ]
+    hr_training = ["/training/programmes", f"/training/programmes/{programme_id}/edit"]
     return {
         "b.sup": [
             "/",
@@ -311,6 +319,7 @@ def walk(people, draft_id, prop_id):
             f"/sops/{sop}/remind-all",
             "/sops/",
             f"/sops/{sop}",
+            *(sup_training if training else []),
         ],
         "b.hr": [
             "/people/",
@@ -322,6 +331,7 @@ def walk(people, draft_id, prop_id):
             "/sops/new",
             f"/sops/versions/{draft_id}/edit",
             "/people/job-titles/new",
+            *(hr_training if training else []),
         ],
         "b.admin": ["/terminals/", f"/sops/settings/{prop_id}"],
         people["employee"][1]: [f"/sops/{sop}"],
@@ -349,6 +359,16 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
     with app.app_context():
         prop = _db.session.scalar(select(Property).where(Property.code == "BRW"))
         draft = factories.sop(number="HK-090", prop=prop, title="Linen par", effective=False)
+        training = None
+        if "training" in app.blueprints:
+            from tests.training import helpers as training_helpers
+
+            hr = _db.session.scalar(select(User).where(User.username == "b.hr"))
+            running = training_helpers.running_session(prop, by=hr)
+            for staff_no in ("E7001", "E7002"):
+                person = _db.session.scalar(select(User).where(User.staff_no == staff_no))
+                training_helpers.seat(running, person)
+            training = (running.id, running.programme_id)
         _db.session.commit()
         draft_id, prop_id = draft.id, prop.id
         _db.session.remove()
@@ -360,7 +380,7 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
     template_rendered.connect(record, app)
     checked = []
     try:
-        for who, paths in walk(people, draft_id, prop_id).items():
+        for who, paths in walk(people, draft_id, prop_id, training).items():
             page = new_page("tablet", has_touch=True)
             secret = factories.PIN if who.startswith("E") else factories.PASSWORD
             sign_in(page, live_server, who, secret)
