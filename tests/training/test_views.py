@@ -1,6 +1,8 @@
 """Training pages: bad input (message next to the field, 422, nothing written), fragments vs
 pages, plain posts without JavaScript, a double tap, ids out of range."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
@@ -57,7 +59,8 @@ def test_a_session_ending_before_it_starts_or_clashing_is_refused(client, db, lo
     assert response.status_code == 422
     page = text_of(response)
     assert "The end must be after the start." in page and "between 1 and 200 seats" in page
-    form.update(ends_at=(local.replace(hour=(local.hour + 1) % 24)).strftime("%Y-%m-%dT%H:%M"))
+    an_hour_later = local + timedelta(hours=1)  # past midnight too
+    form.update(ends_at=an_hour_later.strftime("%Y-%m-%dT%H:%M"))
     form.update(capacity="5")
     response = client.post_form("/training/sessions/new", form)
     assert response.status_code == 422
