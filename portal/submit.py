@@ -96,6 +96,10 @@ class VersionField(HiddenField):
             **kwargs,
         )
 
+    def process_data(self, value):
+        # Filled from the record (obj=...): its version is an int; posted, a string.
+        self.data = None if value is None else str(value)
+
     @property
     def number(self) -> int | None:
         return int(self.data) if self.data and self.data.isdigit() else None

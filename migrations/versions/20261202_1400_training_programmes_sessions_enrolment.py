@@ -75,6 +75,7 @@ def upgrade():
         sa.Column("seats_taken", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("capacity >= 1", name="ck_training_sessions_capacity"),
         sa.CheckConstraint(
             "seats_taken >= 0 AND seats_taken <= capacity", name="ck_training_sessions_seats"

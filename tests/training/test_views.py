@@ -189,3 +189,29 @@ def test_the_list_answers_htmx_with_its_table(client, db, login_as):
     fragment = client.hx_get("/training/?show=upcoming")
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="session-results">')
     assert "portal-header" in client.get("/training/").get_data(as_text=True)
+
+
+def test_two_people_editing_one_session_the_second_is_told_to_reload(client, db, login_as):
+    hr = login_as("hr", dept="HR")
+    session = helpers.session(hr.property, by=hr, capacity=6, room="Ballroom")
+    db.session.commit()
+    local = session.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    form = {
+        "programme_id": str(session.programme_id),
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "trainer_id": str(session.trainer_id),
+        "version": str(session.version),  # both forms were read at this version
+    }
+    first = client.post_form(
+        f"/training/sessions/{session.id}/edit", {**form, "room": "Garden", "capacity": "8"}
+    )
+    assert first.status_code == 303
+    second = client.post_form(
+        f"/training/sessions/{session.id}/edit", {**form, "room": "Library", "capacity": "9"}
+    )
+    assert second.status_code == 422
+    assert "Someone else changed this session while you were editing" in text_of(second)
+    db.session.expire_all()
+    saved = db.session.get(TrainingSession, session.id)
+    assert (saved.room, saved.capacity, saved.version) == ("Garden", 8, 2)

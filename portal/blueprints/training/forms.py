@@ -153,7 +153,7 @@ class NewSessionForm(IdempotentForm, SessionFields):
 
 
 class EditSessionForm(SessionFields):
-    pass
+    version = VersionField()
 
 
 class EnrolForm(IdempotentForm):

@@ -224,6 +224,9 @@ class TrainingSession(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by every edit of the session (services.update_session, in the same conditional
+    # UPDATE as the capacity): two people editing at once, the second is told to reload.
+    version: Mapped[int] = mapped_column(default=1)
 
     programme: Mapped[Programme] = relationship()
     trainer = relationship("User", foreign_keys=[trainer_id])

@@ -38,6 +38,7 @@ from portal.database import advisory_lock, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_day_start, select_timezone
 
 MAX_CAPACITY = 200
@@ -301,17 +302,33 @@ def schedule_session(property_id: int, data: SessionData, *, by: User) -> Traini
     return session
 
 
-def update_session(session: TrainingSession, data: SessionData, *, by: User) -> TrainingSession:
+SESSION_CHANGED = _l(
+    "Someone else changed this session while you were editing. Reload and try again."
+)
+
+
+def update_session(
+    session: TrainingSession, data: SessionData, *, by: User, expected_version: int | None = None
+) -> TrainingSession:
+    """Save an edit of the session read at `expected_version` (None: as it is now)."""
     programme = _check_session(data, session.property_id, session.id)
-    # The capacity changes by one conditional statement: never below the seats taken, even
-    # when someone enrols while this form is saved.
+    expected = session.version if expected_version is None else expected_version
+    # The capacity and the version change by one conditional statement: never below the
+    # seats taken, even when someone enrols while this form is saved, and never over an edit
+    # saved since the form was read.
     changed = db.session.execute(
         update(TrainingSession)
-        .where(TrainingSession.id == session.id, TrainingSession.seats_taken <= data.capacity)
-        .values(capacity=data.capacity)
+        .where(
+            TrainingSession.id == session.id,
+            TrainingSession.version == expected,
+            TrainingSession.seats_taken <= data.capacity,
+        )
+        .values(capacity=data.capacity, version=TrainingSession.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(session)
+    if not changed and session.version != expected:
+        raise DomainError(str(SESSION_CHANGED))
     if not changed:
         raise DomainError(
             _(

@@ -231,12 +231,15 @@ def edit_session(session_id: int):
     if request.method == "GET":
         form.starts_at.data = services.to_local(session.starts_at)
         form.ends_at.data = services.to_local(session.ends_at)
+        form.version.data = str(session.version)
     elif form.validate():
 
         def save() -> None:
-            services.update_session(session, _session_data(form), by=current_user)
+            services.update_session(
+                session, _session_data(form), by=current_user, expected_version=form.version.number
+            )
 
-        if save_from_form(form, save, stale_message=_("Reload and try again.")):
+        if save_from_form(form, save, stale_message=str(services.SESSION_CHANGED)):
             flash(_("Session saved."), "success")
             return redirect_to(url_for("training.detail", session_id=session.id))
     page = {"form": form, "ts": session}
