@@ -111,7 +111,8 @@ TEXT_MAX = 2000
 STEP_MAX = 1000
 
 
-def _pick(obj, field: str) -> str:
+def pick(obj, field: str) -> str:
+    """The reader's language of a bilingual text (`field`_en, `field`_zh), else the other."""
     en = getattr(obj, f"{field}_en") or ""
     zh = getattr(obj, f"{field}_zh") or ""
     return (zh or en) if is_chinese() else (en or zh)
@@ -245,10 +246,10 @@ class SopVersion(db.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self, "title")
+        return pick(self, "title")
 
     def text(self, field: str) -> str:
-        return _pick(self, field)
+        return pick(self, field)
 
     def shown(self, field: str, lang: str | None = None, *, fallback: bool = True) -> Shown:
         return shown(self, field, lang, fallback=fallback)
@@ -317,11 +318,11 @@ class SopStep(db.Model):
 
     @property
     def text(self) -> str:
-        return _pick(self, "text")
+        return pick(self, "text")
 
     @property
     def note(self) -> str:
-        return _pick(self, "note")
+        return pick(self, "note")
 
     @property
     def has_note(self) -> bool:

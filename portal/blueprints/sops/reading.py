@@ -27,6 +27,7 @@ from portal.blueprints.sops.models import (
     SopVersion,
     Stage,
     VersionStatus,
+    pick,
 )
 from portal.database import advisory_lock, built_once, contains, like_pattern, utcnow
 from portal.errors import DomainError
@@ -221,8 +222,7 @@ class VersionLabel:
 
     @property
     def title(self) -> str:
-        zh, en = self.title_zh or "", self.title_en or ""
-        return (zh or en) if is_chinese() else (en or zh)
+        return pick(self, "title")
 
 
 @dataclass(frozen=True)
@@ -852,23 +852,20 @@ def outstanding_summary(sop: Sop, *, by: User, today: date | None = None) -> Out
 
 @built_once
 def _summary_statement(shape: str, names: int):
-    acks, audience = _coverage_parts()
     in_scope = people.scope_clause_of(shape)
     reminded = _reminded_since()
 
     def counted(condition):
         return func.sum(case((condition, 1), else_=0)).over()
 
+    counts = select(
+        User,
+        counted(and_(in_scope, ~reminded)),
+        counted(and_(in_scope, reminded)),
+        counted(~in_scope),
+    )
     return (
-        select(
-            User,
-            counted(and_(in_scope, ~reminded)),
-            counted(and_(in_scope, reminded)),
-            counted(~in_scope),
-        )
-        .outerjoin(Department, Department.id == User.department_id)
-        .outerjoin(acks, acks.c.user_id == User.id)
-        .where(audience, acks.c.user_id.is_(None), User.id != bindparam("viewer_id"))
+        _not_acknowledged(counts)
         .order_by(case((and_(in_scope, ~reminded), 0), else_=1), Department.position, User.staff_no)
         .limit(names)
     )
@@ -885,15 +882,21 @@ def remind_outstanding(sop: Sop, *, by: User, today: date | None = None) -> Outs
     return found
 
 
-@built_once
-def _outstanding_statement():
+def _not_acknowledged(query):
+    """The audience of :sop_id in the actor's property who have not acknowledged it, the
+    actor (:viewer_id) left out: the people 'remind everyone' reaches and asks about."""
     acks, audience = _coverage_parts()
     return (
-        select(User, _reminded_since().label("today"))
-        .outerjoin(Department, Department.id == User.department_id)
+        query.outerjoin(Department, Department.id == User.department_id)
         .outerjoin(acks, acks.c.user_id == User.id)
         .where(audience, acks.c.user_id.is_(None), User.id != bindparam("viewer_id"))
-        .order_by(Department.position, User.staff_no)
+    )
+
+
+@built_once
+def _outstanding_statement():
+    return _not_acknowledged(select(User, _reminded_since().label("today"))).order_by(
+        Department.position, User.staff_no
     )
 
 
