@@ -230,6 +230,14 @@ ROUTES: tuple[Route, ...] = (
         "hr",
         values=lambda ids: {"session_id": ids.training_future_session_id},
     ),
+    Route("training compliance matrix", "training.compliance_matrix", "hr"),
+    Route(
+        "training compliance, one department",
+        "training.compliance_matrix",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"department": ids.housekeeping_id},
+    ),
 )
 
 # GET endpoints that are neither a page nor an htmx fragment to measure under load.
@@ -247,6 +255,9 @@ EXCLUDED: dict[str, str] = {
     "sops.binder_pdf": "PDF (the binder phase)",
     # A download, and each export writes an audit row.
     "audit.export_csv": "CSV download",
+    "training.compliance_csv": "CSV download (the matrix's own query)",
+    "training.sign_in_sheet": "PDF",
+    "training.transcript": "PDF",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the

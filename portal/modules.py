@@ -74,6 +74,9 @@ class Module:
     person_links: list[Callable] = field(default_factory=list)
     cli: list = field(default_factory=list)  # click commands or groups
     extra_rules: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+    # {event name: [listener(**payload)]}: what the module does when another module's event
+    # happens (portal/events.py names the events).
+    listeners: dict[str, list[Callable]] = field(default_factory=dict)
 
 
 def discover(names: Iterable[str] | None = None) -> list[Module]:
@@ -104,7 +107,12 @@ def init_app(app: Flask, names: Iterable[str] | None = None) -> list[Module]:
     app.extensions[EXTENSION + ".objects"] = {
         k: v for m in modules for k, v in m.audit_objects.items()
     }
+    from portal.events import KNOWN
+
     for module in modules:
+        unknown = set(module.listeners) - KNOWN
+        if unknown:
+            raise RuntimeError(f"{module.name} listens to unknown events {sorted(unknown)}")
         app.register_blueprint(module.blueprint)
         for rule, endpoint, methods in module.extra_rules:
             app.add_url_rule(rule, endpoint=endpoint, methods=list(methods))

@@ -9,7 +9,7 @@ from tests.test_query_counts import Case
 from tests.training import helpers
 
 CASES = [
-    Case("training.index", "employee", "/training/", 4, expect="Training sessions"),
+    Case("training.index", "employee", "/training/", 5, expect="What I must still take"),
     Case(
         "training.index", "supervisor", "/training/?show=open", 5, fragment=True, expect="Briefing"
     ),
@@ -44,6 +44,16 @@ CASES = [
         4,
         expect="My place",
     ),
+    Case("training.compliance_matrix", "hr", "/training/compliance", 4, expect="Briefing"),
+    Case(
+        "training.compliance_matrix",
+        "supervisor",
+        "/training/compliance?department={training_department}",
+        4,
+        fragment=True,
+        expect="Briefing",
+    ),
+    Case("training.compliance_csv", "hr", "/training/compliance.csv", 4, expect="Briefing"),
 ]
 
 
@@ -64,26 +74,36 @@ def _fill(prop, hr, programme, n: int, *, running: bool):
     return made
 
 
+NOT_PAGES = {
+    "training.sign_in_sheet": "a document",
+    "training.transcript": "a document",
+}
+
 # The ids tests/test_input.py gives the training routes' arguments (keys of world()).
 ROUTE_ARGUMENTS = {"programme_id": "training_programme", "session_id": "training_future"}
 
 
 def world(prop, ids):
     hr = factories.person("hr", prop=prop, dept="HR")
-    programme = helpers.programme(prop, by=hr, title_en="Briefing on towels", pass_mark=70)
+    programme = helpers.programme(
+        prop, by=hr, title_en="Briefing on towels", pass_mark=70, roles=["employee"]
+    )
     future = _fill(prop, hr, programme, 2, running=False)
     running = _fill(prop, hr, programme, 3, running=True)
     return {
         "training_programme": programme.id,
         "training_future": future.id,
         "training_running": running.id,
+        "training_department": factories.department(prop, "HK").id,
     }
 
 
 def grow(prop, count):
     hr = factories.person("hr", prop=prop, dept="HR")
     for i in range(count):
-        programme = helpers.programme(prop, by=hr, title_en=f"Programme {i}", pass_mark=None)
+        programme = helpers.programme(
+            prop, by=hr, title_en=f"Programme {i}", pass_mark=None, roles=["employee"]
+        )
         _fill(prop, hr, programme, 2, running=bool(i % 2))
     # More seats and marks on the sessions the pages show.
     from sqlalchemy import select

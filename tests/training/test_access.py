@@ -16,11 +16,12 @@ from portal.blueprints.training.models import (
 )
 from portal.database import utcnow
 from tests import access
-from tests.access import ALL, Elsewhere, Row, page, redirect
+from tests.access import ALL, Elsewhere, Row, csv, page, pdf, redirect
 from tests.training import helpers
 
 KEEPERS = frozenset({"hr", "admin"})
 SCHEDULERS = frozenset({"hr", "admin", "supervisor"})
+OVERSEERS = frozenset({"supervisor", "hr", "manager", "admin"})
 
 
 def _cache(ctx_world) -> dict:
@@ -45,6 +46,18 @@ running = _once(
     "running",
     lambda w: helpers.running_session(w.prop, programme_=programme_of(w), room="Ballroom R"),
 )
+
+
+required = _once(
+    "required",
+    lambda w: helpers.programme(w.prop, title_en="Hand hygiene", roles=["employee"]),
+)
+
+
+def compliance_world(ctx):
+    """A programme every employee must take, and the target employee."""
+    required(ctx)
+    return ctx.world.person
 
 
 def programme_of(world):
@@ -330,6 +343,36 @@ ROWS = access.domain(
             data=lambda c: {"score": "88"},
             obj=marked_seat,
             refused=403,
+            other_department=(Elsewhere(code=403),),
+        ),
+        Row(
+            "training.compliance_matrix",
+            OVERSEERS,
+            page("Training compliance", "Hand hygiene", "Mei Target"),
+            given=compliance_world,
+        ),
+        Row(
+            "training.compliance_csv",
+            OVERSEERS,
+            csv("Hand hygiene", lambda c: c.world.person.staff_no),
+            given=compliance_world,
+        ),
+        Row(
+            "training.sign_in_sheet",
+            OVERSEERS,
+            pdf(lambda c: c.world.person.staff_no),
+            args=lambda c: {"session_id": future_seat(c).session_id},
+            obj=future,
+            refused={"employee": 403},
+            other_department=(Elsewhere(code=403),),
+        ),
+        Row(
+            "training.transcript",
+            OVERSEERS,
+            pdf(lambda c: c.world.person.staff_no),
+            args=lambda c: {"person_id": c.world.person.id},
+            obj=lambda c: c.world.person,
+            refused={"employee": 403},
             other_department=(Elsewhere(code=403),),
         ),
     ],

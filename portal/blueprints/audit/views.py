@@ -2,7 +2,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from flask import Response, request
+from flask import request
 from flask_login import current_user
 
 from portal import audit, modules
@@ -19,6 +19,7 @@ from portal.i18n import gettext as _
 from portal.i18n import select_timezone
 from portal.pagination import paginate
 from portal.security import require
+from portal.spreadsheet import csv_download, safe_cell
 
 
 @bp.app_template_filter("audit_details")
@@ -124,15 +125,15 @@ def export_csv():
                     event.occurred_at.astimezone(zone).isoformat(sep=" ", timespec="seconds"),
                     event.occurred_at.isoformat(timespec="seconds"),
                     actor.staff_no if actor else "",
-                    _csv_safe(actor.name if actor else ""),
-                    _csv_safe(properties.get(event.property_id, "")),
+                    safe_cell(actor.name if actor else ""),
+                    safe_cell(properties.get(event.property_id, "")),
                     audit.action_label(event.action),
                     event.action,
                     audit.object_label(event.object_type),
                     event.object_id or "",
-                    _csv_safe(f"{subject.name} ({subject.staff_no})" if subject else ""),
-                    _csv_safe(audit.details_text(event)),
-                    _csv_safe(event.summary),
+                    safe_cell(f"{subject.name} ({subject.staff_no})" if subject else ""),
+                    safe_cell(audit.details_text(event)),
+                    safe_cell(event.summary),
                     event.ip or "",
                     event.row_hash,
                 ]
@@ -142,13 +143,4 @@ def export_csv():
         last_id = chunk[-1].id
         db.session.expunge_all()
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    return Response(
-        "\ufeff" + buffer.getvalue(),  # BOM: spreadsheet programs then read Chinese correctly
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
-    )
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from treating a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_download(buffer.getvalue(), f"audit-{stamp}.csv")

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
-from portal import audit, sessions
+from portal import audit, events, sessions
 from portal.blueprints.people.models import (
     Department,
     Grade,
@@ -247,6 +247,7 @@ def create_person(
             f"department={department.code} job_title={person.job_title_id or '-'}"
         ),
     )
+    events.emit(events.PERSON_CREATED, person=person, by=by)
     return person
 
 

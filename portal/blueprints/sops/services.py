@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
-from portal import audit
+from portal import audit, events
 from portal.blueprints.people import services as people
 from portal.blueprints.people.models import User
 from portal.blueprints.sops import permissions, rules
@@ -493,6 +493,7 @@ def approve(
             f" review {review_date.isoformat()}" + (" correction" if version.minor_edit else "")
         ),
     )
+    events.emit(events.SOP_VERSION_APPROVED, version=version, by=approver)
     return version
 
 

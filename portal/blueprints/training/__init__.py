@@ -11,7 +11,15 @@ bp = Blueprint("training", __name__, url_prefix="/training")
 
 
 def module() -> Module:
-    from portal.blueprints.training import cards, demo, views  # noqa: F401 - the routes
+    from portal import events
+    from portal.blueprints.training import (  # noqa: F401 - the routes
+        assignments,
+        cards,
+        compliance_views,
+        demo,
+        print_views,
+        views,
+    )
     from portal.blueprints.training.permissions import can_list_training
 
     return Module(
@@ -30,13 +38,21 @@ def module() -> Module:
             "training.attendance_marked": _l("Training attendance marked"),
             "training.attendance_corrected": _l("Training attendance corrected"),
             "training.score_recorded": _l("Training score recorded"),
+            "training.assigned": _l("Training assigned"),
+            "training.briefing_assigned": _l("SOP briefing assigned"),
         },
         audit_objects={
             "training_programmes": _l("Training programme"),
             "training_sessions": _l("Training session"),
             "training_enrolments": _l("Training enrolment"),
             "training_attendance": _l("Training attendance"),
+            "training_assignments": _l("Training assignment"),
         },
+        listeners={
+            events.PERSON_CREATED: [assignments.on_person_created],
+            events.SOP_VERSION_APPROVED: [assignments.on_sop_version_approved],
+        },
+        person_links=[print_views.transcript_link],
         seeder=demo.seed_training,
         seed_after=("people", "sops"),
         cards=[
@@ -46,6 +62,7 @@ def module() -> Module:
                 order=15,
                 numbers=cards.my_sessions_numbers,
             ),
+            Card(cards.still_to_take, frozenset({Role.EMPLOYEE}), order=12),
             Card(
                 cards.supervisor_training,
                 frozenset({Role.SUPERVISOR}),

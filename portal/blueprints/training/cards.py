@@ -1,12 +1,14 @@
-"""What training adds to the home page: numbers read with every other card's in one query."""
+"""What training adds to the home page: numbers read with every other card's in one query, and
+the employee's list of what they must still take (one query of its own)."""
 
 from flask import url_for
 from sqlalchemy import func, select
 
-from portal.blueprints.training import services
+from portal.blueprints.training import compliance, services
+from portal.blueprints.training.compliance import STATUS_ICONS, Status
 from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
 from portal.database import utcnow
-from portal.i18n import fmt_datetime
+from portal.i18n import fmt_date, fmt_datetime
 from portal.i18n import gettext as _
 
 
@@ -82,3 +84,47 @@ def supervisor_training(user, numbers: dict) -> dict:
             ),
         ],
     }
+
+
+TO_TAKE_SHOWN = 4
+BADGES = {
+    Status.NEVER: "text-bg-danger",
+    Status.OVERDUE: "text-bg-danger",
+    Status.DUE_SOON: "text-bg-warning",
+    Status.DUE: "text-bg-secondary",
+}
+
+
+def still_to_take(user) -> dict | None:
+    """The employee's "what I must still take", the most urgent first (one query)."""
+    items = compliance.still_to_take(user)
+    if not items:
+        return None
+    behind = sum(1 for item in items if not item.cell.status.compliant)
+    entries = []
+    for item in items[:TO_TAKE_SHOWN]:
+        status = item.cell.status
+        entries.append(
+            {
+                "url": url_for("training.index", programme=item.programme.id),
+                "label": item.programme.title,
+                "badge": {
+                    "text": status.label,
+                    "cls": BADGES[status],
+                    "icon": STATUS_ICONS[status][0],
+                },
+                "notes": [_("by %(date)s", date=fmt_date(item.cell.due_on))]
+                if item.cell.due_on
+                else [],
+            }
+        )
+    card = {
+        "id": "training-to-take",
+        "icon": "clipboard-check",
+        "title": _("What I must still take"),
+        "entries": entries,
+        "link": (url_for("training.index"), _("Find a session")),
+    }
+    if behind:
+        card["numbers"] = [(_("Overdue or never taken"), behind, url_for("training.index"))]
+    return card

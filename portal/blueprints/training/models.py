@@ -8,7 +8,7 @@ corrects, and the newest row of an enrolment is the one that counts.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -129,6 +129,19 @@ programme_departments = Table(
 )
 
 
+# The SOPs a programme covers: a new version of one of them assigns the programme's briefing.
+programme_sops = Table(
+    "training_programme_sops",
+    db.metadata,
+    Column(
+        "programme_id",
+        ForeignKey("training_programmes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("sop_id", ForeignKey("sops.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class ProgrammeRole(db.Model):
     """A role that must take the programme (with its departments: e.g. employees of HK)."""
 
@@ -171,6 +184,7 @@ class Programme(db.Model):
     roles: Mapped[list[ProgrammeRole]] = relationship(
         cascade="all, delete-orphan", order_by=ProgrammeRole.role
     )
+    sops = relationship("Sop", secondary=programme_sops, order_by="Sop.number")
 
     @property
     def title(self) -> str:
@@ -294,3 +308,53 @@ class Attendance(db.Model):
     @property
     def mark_enum(self) -> Mark | None:
         return Mark(self.mark) if self.mark else None
+
+
+class AssignmentReason(enum.StrEnum):
+    HIRE = "hire"
+    SOP_VERSION = "sop_version"
+
+    @property
+    def label(self) -> str:
+        return str(REASON_LABELS[self])
+
+
+REASON_LABELS = {
+    AssignmentReason.HIRE: _l("New hire"),
+    AssignmentReason.SOP_VERSION: _l("New SOP version"),
+}
+
+
+class Assignment(db.Model):
+    """A programme someone must take once by a date, because something happened to them: they
+    were hired (induction) or an SOP they follow has a new version (its briefing). Any
+    completion of the programme after `assigned_at` fulfils it; the rows are history and are
+    never changed. `source` names the event ("hire", "sop_version:<id>") so that the same event
+    never assigns twice."""
+
+    __tablename__ = "training_assignments"
+    __table_args__ = (
+        UniqueConstraint(
+            "person_id", "programme_id", "source", name="uq_training_assignments_source"
+        ),
+        Index("ix_training_assignments_programme", "programme_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("training_programmes.id", ondelete="CASCADE")
+    )
+    reason: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(40))
+    sop_version_id: Mapped[int | None] = mapped_column(ForeignKey("sop_versions.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_on: Mapped[date]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    programme: Mapped[Programme] = relationship()
+
+    @property
+    def reason_enum(self) -> AssignmentReason:
+        return AssignmentReason(self.reason)

@@ -79,3 +79,8 @@ def can_mark_attendance(user, enrolment) -> bool:
 def can_take_attendance(user, session) -> bool:
     """Whether the session page shows the roll call (the rows say who may be marked)."""
     return in_property(user, session.property_id) and has_role(user, *MARKERS)
+
+
+def can_view_compliance(user, obj=None) -> bool:
+    """The matrix: HR and managers for their property, supervisors for their departments."""
+    return has_role(user, Role.HR, Role.MANAGER, Role.ADMIN, Role.SUPERVISOR)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import joinedload
 
 from portal.blueprints.people import services as people
 from portal.blueprints.people.models import User
-from portal.blueprints.training import bp, services
+from portal.blueprints.training import bp, compliance, services
+from portal.blueprints.training.compliance import STATUS_ICONS
 from portal.blueprints.training.forms import (
     LARGEST_ID,
     EditProgrammeForm,
@@ -37,6 +38,7 @@ from portal.blueprints.training.permissions import (
     can_schedule,
     can_see_enrolment,
     can_take_attendance,
+    can_view_compliance,
     can_view_programme,
     can_view_session,
 )
@@ -104,6 +106,9 @@ def index():
         departments=people.property_departments(current_user.property_id),
         may_schedule=can_schedule(current_user),
         may_manage=can_manage_programmes(current_user),
+        may_see_compliance=can_view_compliance(current_user),
+        to_take=[] if is_htmx() else compliance.still_to_take(current_user),
+        icons=STATUS_ICONS,
     )
 
 

@@ -1,0 +1,133 @@
+"""Training documents: a session's sign-in sheet and a person's training record (PDF).
+
+The view checks access and sends the document (portal/pdf.py renders it away from the web
+worker). The access rules live here with the routes they guard:
+
+- the sign-in sheet lists everyone with a seat, so it is for those who run the roll call of
+  the whole session: HR, managers and admins of the property, the trainer, the supervisor who
+  scheduled it, and supervisors of the trainer's department or of someone with a seat (the
+  people their roster on the session page shows);
+- a training record is for the person, their supervisor (the departments they supervise), and
+  HR, managers and admins of their property (who may see the person's page).
+"""
+
+from __future__ import annotations
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
+
+from portal.blueprints.people import services as people
+from portal.blueprints.people.models import User
+from portal.blueprints.training import bp, documents, services
+from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
+from portal.blueprints.training.permissions import can_view_session
+from portal.blueprints.training.views import _bounded, _session
+from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.modules import Link
+from portal.permissions import has_role, in_property, supervises_department
+from portal.roles import Role
+from portal.security import require
+
+# Who sees every seat of a session of their property (their scope is the whole property).
+WHOLE_PROPERTY = (Role.HR, Role.MANAGER, Role.ADMIN)
+
+
+# --- access ---------------------------------------------------------------------------------
+def _supervises_a_seat(user, session: TrainingSession) -> bool:
+    """Someone of the user's scope holds a seat (one EXISTS, the roster's own scope rule)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Enrolment.session_id == session.id,
+                    Enrolment.status == EnrolmentStatus.ENROLLED,
+                    Enrolment.person_id.in_(services.scope_ids(user)),
+                )
+            )
+        )
+    )
+
+
+def can_print_sign_in_sheet(user, session: TrainingSession, *, sees_a_seat=None) -> bool:
+    """`sees_a_seat`: whether the user's roster of the session shows someone with a seat, when
+    the caller knows it already (the session page has the roster); else one query asks."""
+    if not in_property(user, session.property_id):
+        return False
+    if has_role(user, *WHOLE_PROPERTY) or user.id == session.trainer_id:
+        return True
+    if not has_role(user, Role.SUPERVISOR):
+        return False
+    if session.created_by_id == user.id:
+        return True
+    if session.trainer is not None and supervises_department(user, session.trainer.department_id):
+        return True
+    return _supervises_a_seat(user, session) if sees_a_seat is None else bool(sees_a_seat)
+
+
+def can_print_training_record(user, person: User) -> bool:
+    if not in_property(user, person.property_id):
+        return False
+    if user.id == person.id:
+        return True
+    return has_role(user, Role.SUPERVISOR, *WHOLE_PROPERTY) and people.in_scope(user, person)
+
+
+@bp.context_processor
+def _print_permissions() -> dict:
+    """The session page asks whether to offer the sheet, from the roster it already has (no
+    query added to the page)."""
+
+    def may_print_sign_in(session: TrainingSession, roll) -> bool:
+        seated = any(e.status == EnrolmentStatus.ENROLLED for e, _a in roll or ())
+        return can_print_sign_in_sheet(current_user, session, sees_a_seat=seated)
+
+    return {"may_print_sign_in": may_print_sign_in}
+
+
+def transcript_link(viewer, person) -> Link | None:
+    """On a person's page: their training record (PDF), for those who may print it."""
+    if not can_print_training_record(viewer, person):
+        return None
+    return Link(
+        url_for("training.transcript", person_id=person.id), _("Training record (PDF)"), "printer"
+    )
+
+
+# --- print ----------------------------------------------------------------------------------
+def _language(default: str | None = None) -> str | None:
+    """?lang=en|zh|both; another value is a bad request (as the SOP prints)."""
+    lang = request.args.get("lang") or default
+    if lang is not None and lang not in documents.LANGUAGES:
+        abort(400)
+    return lang
+
+
+def _person(person_id: int) -> User:
+    return db.get_or_404(
+        User,
+        _bounded(person_id),
+        options=[
+            joinedload(User.property),
+            joinedload(User.department),
+            joinedload(User.job_title),
+        ],
+    )
+
+
+@bp.get("/sessions/<int:session_id>/sign-in.pdf")
+def sign_in_sheet(session_id: int):
+    session = _session(session_id)
+    require(can_print_sign_in_sheet, session, hide=not can_view_session(current_user, session))
+    return documents.sign_in_document(session, _language("both")).send()
+
+
+@bp.get("/people/<int:person_id>/record.pdf")
+def transcript(person_id: int):
+    person = _person(person_id)
+    require(
+        can_print_training_record, person, hide=not in_property(current_user, person.property_id)
+    )
+    return documents.transcript_document(person, _language()).send()
