@@ -33,7 +33,7 @@ TEST_DEBS := $(RUN_DEBS) chromium
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test system-deps-bench setup bench bench-load clean
+        system-deps-test system-deps-bench setup bench bench-load bench-compliance clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
@@ -99,6 +99,10 @@ bench: setup system-deps-run
 # PostgreSQL (BENCH_PG_URL); writes bench/REPORT.md. ARGS="--quick", "--db sqlite", "--large".
 bench-load: setup system-deps-bench
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/load.py $(ARGS)
+
+# The training compliance matrix, 500 people x 20 programmes, on SQLite in process (< 300 ms).
+bench-compliance: setup
+	$(BIN)/python bench/compliance.py
 
 system-deps-bench:
 	@bash tools/system-deps.sh $(BENCH_DEBS)

@@ -231,6 +231,7 @@ ROUTES: tuple[Route, ...] = (
         values=lambda ids: {"session_id": ids.training_future_session_id},
     ),
     Route("training compliance matrix", "training.compliance_matrix", "hr"),
+    Route("training budget", "training.budget_page", "hr"),
     Route(
         "training compliance, one department",
         "training.compliance_matrix",
@@ -258,6 +259,7 @@ EXCLUDED: dict[str, str] = {
     "training.compliance_csv": "CSV download (the matrix's own query)",
     "training.sign_in_sheet": "PDF",
     "training.transcript": "PDF",
+    "training.compliance_pdf": "PDF",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the

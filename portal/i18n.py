@@ -197,6 +197,11 @@ def fmt_number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def fmt_money(value) -> str:
+    """An amount with its two decimals (the currency is the property's, named nowhere)."""
+    return "" if value is None else format_decimal(value, "#,##0.00")
+
+
 def compile_catalogues(app) -> None:
     """Compile each .po whose .mo is missing or stale: a source folder run without make (an
     install builds them; its .mo may be written a moment before its .po, hence the margin)."""
@@ -222,6 +227,7 @@ def init_app(app) -> None:
         date=fmt_date,
         datetime=fmt_datetime,
         number=fmt_number,
+        money=fmt_money,
         localized=localized,
         join_list=join_list,
     )

@@ -42,7 +42,7 @@ class Case:
 
 
 CASES = [
-    Case("home.index", "employee", "/", 5, expect="My details"),
+    Case("home.index", "employee", "/", 6, expect="My details"),
     Case("home.index", "supervisor", "/", 7, expect="My team"),
     Case("home.index", "manager", "/", 7, expect="My team"),
     Case("home.index", "hr", "/", 5, expect="People"),

@@ -1,9 +1,10 @@
-"""Training: the SOPs a programme covers, and programmes assigned by events.
+"""Training: the SOPs a programme covers, programmes assigned by events, the annual budget.
 
 training_programme_sops links a programme to the SOPs it covers (a new version of one of them
 assigns the programme's briefing). training_assignments keeps each programme someone must take
 once by a date because of an event (a hire, a new SOP version); `source` names the event, unique
-per person and programme, so that an event assigns once.
+per person and programme, so that an event assigns once. training_settings keeps a
+property's annual training budget (no row: 60,000).
 
 Revision ID: b2c3d4e5f6a7
 Revises: a1b2c3d4e5f6
@@ -94,8 +95,27 @@ def upgrade():
             batch_op.f("ix_training_programme_sops_sop_id"), ["sop_id"], unique=False
         )
 
+    op.create_table(
+        "training_settings",
+        sa.Column("property_id", sa.Integer(), nullable=False),
+        sa.Column("annual_budget", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", portal.database.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("annual_budget >= 0", name="ck_training_settings_budget"),
+        sa.ForeignKeyConstraint(
+            ["property_id"],
+            ["properties.id"],
+            name=op.f("fk_training_settings_property_id_properties"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_training_settings_updated_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("property_id", name=op.f("pk_training_settings")),
+    )
+
 
 def downgrade():
+    op.drop_table("training_settings")
     with op.batch_alter_table("training_programme_sops", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_programme_sops_sop_id"))
 

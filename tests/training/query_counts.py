@@ -9,17 +9,17 @@ from tests.test_query_counts import Case
 from tests.training import helpers
 
 CASES = [
-    Case("training.index", "employee", "/training/", 5, expect="What I must still take"),
+    Case("training.index", "employee", "/training/", 6, expect="What I must still take"),
     Case(
         "training.index", "supervisor", "/training/?show=open", 5, fragment=True, expect="Briefing"
     ),
     Case("training.programmes", "hr", "/training/programmes", 2, expect="Briefing"),
-    Case("training.create_programme", "hr", "/training/programmes/new", 2, expect="Pass mark"),
+    Case("training.create_programme", "hr", "/training/programmes/new", 3, expect="Pass mark"),
     Case(
         "training.edit_programme",
         "hr",
         "/training/programmes/{training_programme}/edit",
-        5,
+        7,
         expect="Pass mark",
     ),
     Case("training.create_session", "supervisor", "/training/sessions/new", 3, expect="Trainer"),
@@ -44,16 +44,17 @@ CASES = [
         4,
         expect="My place",
     ),
-    Case("training.compliance_matrix", "hr", "/training/compliance", 4, expect="Briefing"),
+    Case("training.compliance_matrix", "hr", "/training/compliance", 5, expect="Briefing"),
     Case(
         "training.compliance_matrix",
         "supervisor",
         "/training/compliance?department={training_department}",
-        4,
+        5,
         fragment=True,
         expect="Briefing",
     ),
-    Case("training.compliance_csv", "hr", "/training/compliance.csv", 4, expect="Briefing"),
+    Case("training.compliance_csv", "hr", "/training/compliance.csv", 5, expect="Briefing"),
+    Case("training.budget_page", "hr", "/training/budget", 4, expect="Annual budget"),
 ]
 
 
@@ -77,6 +78,7 @@ def _fill(prop, hr, programme, n: int, *, running: bool):
 NOT_PAGES = {
     "training.sign_in_sheet": "a document",
     "training.transcript": "a document",
+    "training.compliance_pdf": "a document",
 }
 
 # The ids tests/test_input.py gives the training routes' arguments (keys of world()).

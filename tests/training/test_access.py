@@ -54,6 +54,14 @@ required = _once(
 )
 
 
+def budget_set(ctx):
+    from portal.blueprints.training.models import TrainingSettings
+
+    ctx.db.session.expire_all()
+    saved = ctx.db.session.get(TrainingSettings, ctx.actor.property_id)
+    assert saved is not None and str(saved.annual_budget) == "61000.00"
+
+
 def compliance_world(ctx):
     """A programme every employee must take, and the target employee."""
     required(ctx)
@@ -346,6 +354,29 @@ ROWS = access.domain(
             other_department=(Elsewhere(code=403),),
         ),
         Row(
+            # Only the person in the seat checks in: every other signed-in person is refused.
+            "training.check_in",
+            frozenset(),
+            page("Check me in"),
+            method="POST",
+            args=lambda c: {"enrolment_id": running_seat(c).id},
+            data=lambda c: {},
+            obj=running_seat,
+            refused=403,
+        ),
+        Row(
+            "training.budget_page",
+            frozenset({"hr", "manager", "admin"}),
+            page("Training budget", "Annual budget"),
+        ),
+        Row(
+            "training.set_budget",
+            KEEPERS,
+            redirect("/training/budget", "Budget saved.", then=budget_set),
+            method="POST",
+            data=lambda c: {"annual_budget": "61000"},
+        ),
+        Row(
             "training.compliance_matrix",
             OVERSEERS,
             page("Training compliance", "Hand hygiene", "Mei Target"),
@@ -355,6 +386,12 @@ ROWS = access.domain(
             "training.compliance_csv",
             OVERSEERS,
             csv("Hand hygiene", lambda c: c.world.person.staff_no),
+            given=compliance_world,
+        ),
+        Row(
+            "training.compliance_pdf",
+            OVERSEERS,
+            pdf("Hand hygiene", lambda c: c.world.person.staff_no),
             given=compliance_world,
         ),
         Row(

@@ -313,3 +313,15 @@ def test_the_matrix_counts_per_programme_and_department(hotel):
     assert hk_line.tally.required == 6 and hk_line.tally.percent == 16
     only_fo = compliance.matrix(hr, department_id=factories.department(hotel, "FO").id)
     assert [p.id for p in only_fo.people] == [fo.id]
+
+
+def test_an_induction_is_required_of_those_who_join_after_it_was_set_up(hotel):
+    hr = factories.person("hr", prop=hotel, dept="HR")
+    induction = helpers.programme(
+        hotel, by=hr, kind="induction", cadence="once", roles=["employee"]
+    )
+    old_hand = veteran(hotel)
+    newcomer = factories.person(prop=hotel, hire_date=local_today())
+    cells = compliance.standings(hr)
+    assert (old_hand.id, induction.id) not in cells
+    assert cells[newcomer.id, induction.id].status is Status.DUE_SOON

@@ -226,6 +226,50 @@ class VersionLabel:
 
 
 @dataclass(frozen=True)
+class SopChoice:
+    """An SOP as another module offers it in a list (e.g. what a training covers)."""
+
+    id: int
+    number: str
+    title_en: str | None
+    title_zh: str | None
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+def sop_choices(property_id: int) -> list[SopChoice]:
+    """The property's SOPs that are not retired, by number, each with the title of its newest
+    version (one query)."""
+    newest = (
+        select(SopVersion.title_en, SopVersion.title_zh)
+        .where(SopVersion.sop_id == Sop.id)
+        .order_by(SopVersion.version_key.desc())
+        .limit(1)
+        .correlate(Sop)
+    )
+    rows = db.session.execute(
+        select(
+            Sop.id,
+            Sop.number,
+            newest.with_only_columns(SopVersion.title_en).scalar_subquery(),
+            newest.with_only_columns(SopVersion.title_zh).scalar_subquery(),
+        )
+        .where(
+            Sop.property_id == property_id,
+            or_(Sop.retired_on.is_(None), Sop.retired_on > local_today()),
+        )
+        .order_by(Sop.number)
+    )
+    return [SopChoice(*row) for row in rows]
+
+
+@dataclass(frozen=True)
 class ToRead:
     """An SOP in force that a person must (re-)acknowledge, for their home page."""
 

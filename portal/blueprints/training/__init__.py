@@ -14,6 +14,7 @@ def module() -> Module:
     from portal import events
     from portal.blueprints.training import (  # noqa: F401 - the routes
         assignments,
+        budget_views,
         cards,
         compliance_views,
         demo,
@@ -38,6 +39,8 @@ def module() -> Module:
             "training.attendance_marked": _l("Training attendance marked"),
             "training.attendance_corrected": _l("Training attendance corrected"),
             "training.score_recorded": _l("Training score recorded"),
+            "training.checked_in": _l("Checked in to a training session"),
+            "training.budget_changed": _l("Training budget changed"),
             "training.assigned": _l("Training assigned"),
             "training.briefing_assigned": _l("SOP briefing assigned"),
         },
@@ -47,6 +50,7 @@ def module() -> Module:
             "training_enrolments": _l("Training enrolment"),
             "training_attendance": _l("Training attendance"),
             "training_assignments": _l("Training assignment"),
+            "training_settings": _l("Training budget"),
         },
         listeners={
             events.PERSON_CREATED: [assignments.on_person_created],
@@ -63,6 +67,12 @@ def module() -> Module:
                 numbers=cards.my_sessions_numbers,
             ),
             Card(cards.still_to_take, frozenset({Role.EMPLOYEE}), order=12),
+            Card(
+                cards.training_budget,
+                frozenset({Role.HR, Role.MANAGER}),
+                order=40,
+                numbers=cards.budget_numbers,
+            ),
             Card(
                 cards.supervisor_training,
                 frozenset({Role.SUPERVISOR}),

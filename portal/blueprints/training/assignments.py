@@ -88,8 +88,12 @@ def on_person_created(person: User, by: User) -> None:
 def on_sop_version_approved(version, by: User) -> None:
     """Assign the briefings that cover the SOP to its audience (a correction assigns none: it
     changes no practice). One statement per programme, one audit row per programme."""
-    if version.minor_edit:
-        return
+    if not version.minor_edit:
+        assign_briefings(version, by=by)
+
+
+def assign_briefings(version, *, by: User) -> None:
+    """Assign the briefings covering the version's SOP to everyone who must follow it."""
     from portal.blueprints.sops import reading  # the SOP library says who must follow it
 
     sop = version.sop

@@ -128,3 +128,45 @@ def still_to_take(user) -> dict | None:
     if behind:
         card["numbers"] = [(_("Overdue or never taken"), behind, url_for("training.index"))]
     return card
+
+
+def budget_numbers(user) -> dict:
+    from sqlalchemy import literal
+
+    from portal.blueprints.training import budget
+    from portal.blueprints.training.models import DEFAULT_ANNUAL_BUDGET, TrainingSettings
+    from portal.i18n import local_today
+
+    spent, planned = budget.spend_columns(user.property_id, local_today().year)
+    set_budget = (
+        select(TrainingSettings.annual_budget)
+        .where(TrainingSettings.property_id == user.property_id)
+        .scalar_subquery()
+    )
+    return {
+        "spent": spent,
+        "planned": planned,
+        "budget": func.coalesce(set_budget, literal(DEFAULT_ANNUAL_BUDGET)),
+    }
+
+
+def training_budget(user, numbers: dict) -> dict:
+    from decimal import Decimal
+
+    from portal.i18n import fmt_money
+
+    spent, planned = numbers["spent"] or 0, numbers["planned"] or 0
+    total = Decimal(numbers["budget"] or 0)
+    share = int(Decimal(spent) * 100 // total) if total else 0
+    url = url_for("training.budget_page")
+    return {
+        "id": "training-budget",
+        "icon": "journal-check",
+        "title": _("Training budget this year"),
+        "numbers": [(_("Budget used (%)"), share, url)],
+        "rows": [
+            (_("Spent"), fmt_money(spent)),
+            (_("Planned"), fmt_money(planned)),
+            (_("Annual budget"), fmt_money(total)),
+        ],
+    }

@@ -3,10 +3,11 @@
 A programme is required of a person in two ways:
 
 - by its audience: the roles it names (and, when it names departments, only in those), at its
-  cadence. A completion keeps the person compliant for one period (a month, a quarter, a year
-  after the day it ended; "once" for ever). Someone who never took it has one period from the
-  day they joined or the programme was added, whichever is later (an induction: one week; a
-  programme taken once: 30 days).
+  cadence; an induction only of those who joined after it was set up (the staff of before were
+  inducted before the portal). A completion keeps the person compliant for one period (a
+  month, a quarter, a year after the day it ended; "once" for ever). Someone who never took it
+  has one period from the day they joined or the programme was added, whichever is later (an
+  induction: one week; a programme taken once: 30 days).
 - by an assignment (models.Assignment): the induction of a new hire, the briefing of a new SOP
   version. A completion that ends after the assignment fulfils it; until then it is due by the
   assignment's date.
@@ -24,7 +25,7 @@ import calendar
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, or_, select
 
@@ -43,7 +44,7 @@ from portal.blueprints.training.models import (
     TrainingSession,
     programme_departments,
 )
-from portal.blueprints.training.services import to_local
+from portal.blueprints.training.services import zone
 from portal.database import built_once, utcnow
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
@@ -208,9 +209,9 @@ def _in_audience(person, programme):
 
 @built_once
 def _requirements_statement(shape: str, one_department: bool):
-    """(person_id, programme_id, required, last completion, earliest open assignment's date,
-    hire date, joined, programme added, kind, cadence, titles) for every pair of a person in
-    scope and a programme required of them."""
+    """(person_id, programme_id, required by the audience, last completion, earliest open
+    assignment's date, ever assigned) for every pair of a person in scope and a programme
+    required of them."""
     who = [
         User.property_id == bindparam("property_id"),
         User.active.is_(True),
@@ -218,20 +219,9 @@ def _requirements_statement(shape: str, one_department: bool):
     ]
     if one_department:
         who.append(User.department_id == bindparam("department_id"))
-    person = (
-        select(User.id, User.role, User.department_id, User.hire_date, User.created_at)
-        .where(*who)
-        .cte("person")
-    )
+    person = select(User.id, User.role, User.department_id).where(*who).cte("person")
     programme = (
-        select(
-            Programme.id,
-            Programme.kind,
-            Programme.cadence,
-            Programme.created_at,
-            Programme.title_en,
-            Programme.title_zh,
-        )
+        select(Programme.id)
         .where(Programme.property_id == bindparam("property_id"))
         .cte("programme")
     )
@@ -263,13 +253,7 @@ def _requirements_statement(shape: str, one_department: bool):
             case((required, literal(True)), else_=literal(False)),
             done.c.last,
             assigned.c.due_on,
-            person.c.hire_date,
-            person.c.created_at,
-            programme.c.created_at,
-            programme.c.kind,
-            programme.c.cadence,
-            programme.c.title_en,
-            programme.c.title_zh,
+            assigned.c.programme_id.is_not(None),
         )
         .select_from(person)
         .join(programme, literal(True))
@@ -284,22 +268,51 @@ def _requirements_statement(shape: str, one_department: bool):
     )
 
 
-def _local_date(value: datetime | None) -> date | None:
-    return None if value is None else to_local(value).date()
+@dataclass(frozen=True)
+class _Programme:
+    column: Column
+    added_on: date
+
+
+def _programmes(property_id: int, tz) -> dict[int, _Programme]:
+    rows = db.session.execute(
+        select(
+            Programme.id,
+            Programme.title_en,
+            Programme.title_zh,
+            Programme.kind,
+            Programme.cadence,
+            Programme.created_at,
+        ).where(Programme.property_id == property_id)
+    )
+    return {row[0]: _Programme(Column(*row[:5]), row[5].astimezone(tz).date()) for row in rows}
 
 
 def standings(
     viewer: User, *, department_id: int | None = None, person: User | None = None
 ) -> dict[tuple[int, int], Cell]:
     """{(person id, programme id): Cell} for the active people of the viewer's property in
-    their scope (of one department; or only `person`, who must be in scope), in one query."""
-    return _standings(viewer, department_id=department_id, person=person)[0]
+    their scope (of one department; or only `person`, who must be in scope)."""
+    if person is not None:
+        joined = {person.id: _joined(person, zone())}
+    else:
+        joined = {p.id: p.joined_on for p in _people(viewer, department_id)}
+    return _standings(viewer, joined, department_id=department_id, person=person)[0]
+
+
+def _joined(person, tz) -> date:
+    return person.hire_date or person.created_at.astimezone(tz).date()
 
 
 def _standings(
-    viewer: User, *, department_id: int | None = None, person: User | None = None
+    viewer: User,
+    joined: dict[int, date],
+    *,
+    department_id: int | None = None,
+    person: User | None = None,
 ) -> tuple[dict[tuple[int, int], Cell], list[Column]]:
-    """standings() and the programmes they name, in the order pages list them."""
+    """The standings of the people in `joined` ({id: the day they joined}) and the programmes
+    they name, in the order pages list them (two queries)."""
     if person is not None:
         shape, params = "self", {"scope_person_id": person.id}
         if viewer.id != person.id and not people.in_scope(viewer, person):
@@ -309,26 +322,40 @@ def _standings(
     params |= {"property_id": viewer.property_id, "now": utcnow()}
     if department_id:
         params["department_id"] = department_id
+    tz = zone()
+    programmes = _programmes(viewer.property_id, tz)
     rows = db.session.execute(_requirements_statement(shape, bool(department_id)), params).all()
     today = local_today()
     cells = {}
-    columns = {}
-    for row in rows:
-        pid, gid, required, last, due, hired, joined, added, kind, cadence, en, zh = row
-        starts_on = max(hired or _local_date(joined), _local_date(added))
-        cells[pid, gid] = cell_of(
-            kind=kind,
-            cadence=cadence,
-            required=bool(required),
-            starts_on=starts_on,
-            last_done=_local_date(last),
-            assigned_due=due,
-            today=today,
-        )
-        if gid not in columns:
-            columns[gid] = Column(gid, en, zh, kind, cadence)
-    ordered = sorted(columns.values(), key=lambda c: (c.kind, c.title_en, c.id))
-    return cells, ordered
+    named = set()
+    worked: dict[tuple, Cell] = {}  # many people share a standing: work each out once
+    for pid, gid, required, last, due, assigned in rows:
+        programme, joined_on = programmes.get(gid), joined.get(pid)
+        if programme is None or joined_on is None:
+            continue  # added or joined between the two queries
+        kind, added_on = programme.column.kind, programme.added_on
+        if kind == Kind.INDUCTION and joined_on < added_on:
+            required = False  # an induction is for those who join after it was set up
+            if not assigned:
+                continue
+        last_done = None if last is None else last.astimezone(tz).date()
+        starts_on = joined_on if joined_on > added_on else added_on
+        key = (gid, bool(required), starts_on, last_done, due)
+        cell = worked.get(key)
+        if cell is None:
+            cell = worked[key] = cell_of(
+                kind=kind,
+                cadence=programme.column.cadence,
+                required=key[1],
+                starts_on=key[2],
+                last_done=last_done,
+                assigned_due=due,
+                today=today,
+            )
+        cells[pid, gid] = cell
+        named.add(gid)
+    columns = [programmes[gid].column for gid in named]
+    return cells, sorted(columns, key=lambda c: (c.kind, c.title_en, c.id))
 
 
 # --- what the pages show ------------------------------------------------------------------------
@@ -339,6 +366,7 @@ class Person:
     name_en: str
     name_zh: str
     department_id: int | None
+    joined_on: date
 
     @property
     def name(self) -> str:
@@ -398,22 +426,36 @@ class Matrix:
 
 
 def _people(viewer: User, department_id: int | None) -> list[Person]:
+    """The active people of the viewer's property in their scope (of one department)."""
     query = (
         people.people_in_scope(viewer)
         .where(User.property_id == viewer.property_id)
-        .with_only_columns(User.id, User.staff_no, User.name_en, User.name_zh, User.department_id)
+        .with_only_columns(
+            User.id,
+            User.staff_no,
+            User.name_en,
+            User.name_zh,
+            User.department_id,
+            User.hire_date,
+            User.created_at,
+        )
         .order_by(User.department_id, User.staff_no, User.id)
     )
     if department_id:
         query = query.where(User.department_id == department_id)
-    return [Person(*row) for row in db.session.execute(query)]
+    tz = zone()
+    return [
+        Person(*row[:5], row[5] or row[6].astimezone(tz).date())
+        for row in db.session.execute(query)
+    ]
 
 
 def matrix(viewer: User, *, department_id: int | None = None) -> Matrix:
     """People x required programmes of the viewer's scope (one department or all), with the
-    counts per programme and per department (two queries)."""
-    cells, columns = _standings(viewer, department_id=department_id)
+    counts per programme and per department (three queries)."""
     persons = _people(viewer, department_id)
+    joined = {p.id: p.joined_on for p in persons}
+    cells, columns = _standings(viewer, joined, department_id=department_id)
     by_column = {c.id: Tally() for c in columns}
     lines: dict[int | None, DepartmentLine] = {}
     total = Tally()
@@ -430,7 +472,10 @@ def matrix(viewer: User, *, department_id: int | None = None) -> Matrix:
             total.add(cell.status)
             behind = behind or not cell.status.compliant
         line.behind_people += behind
-    return Matrix(columns, persons, cells, by_column, list(lines.values()), total)
+    # The rows: those of whom something is required (a department's line counts everyone).
+    required_of = {pid for pid, _gid in cells}
+    rows = [p for p in persons if p.id in required_of]
+    return Matrix(columns, rows, cells, by_column, list(lines.values()), total)
 
 
 @dataclass(frozen=True)
@@ -441,8 +486,8 @@ class ToTake:
 
 def still_to_take(person: User) -> list[ToTake]:
     """What a person must still take, the most urgent first (never taken and overdue, then by
-    date), in one query."""
-    found, columns = _standings(person, person=person)
+    date), in two queries."""
+    found, columns = _standings(person, {person.id: _joined(person, zone())}, person=person)
     cells = {gid: cell for (_pid, gid), cell in found.items()}
     items = [ToTake(c, cells[c.id]) for c in columns if cells[c.id].status is not Status.DONE]
     return sorted(

@@ -27,7 +27,7 @@ def departments_for(viewer) -> list:
     return people.property_departments(viewer.property_id)
 
 
-def _department_filter(viewer) -> tuple[int, list]:
+def department_filter(viewer) -> tuple[int, list]:
     departments = departments_for(viewer)
     wanted = int_arg("department", 0)
     return (wanted if any(d.id == wanted for d in departments) else 0), departments
@@ -36,7 +36,7 @@ def _department_filter(viewer) -> tuple[int, list]:
 @bp.get("/compliance")
 def compliance_matrix():
     require(can_view_compliance)
-    department_id, departments = _department_filter(current_user)
+    department_id, departments = department_filter(current_user)
     result = compliance.matrix(current_user, department_id=department_id or None)
     number = int_arg("page", 1, 1, MAX_PAGE)
     last = max(1, -(-len(result.people) // PER_PAGE))
@@ -68,13 +68,14 @@ def _cell_text(cell) -> str:
 def compliance_csv():
     """The whole matrix of the filter (every page), one row per person."""
     require(can_view_compliance)
-    department_id, departments = _department_filter(current_user)
+    department_id, departments = department_filter(current_user)
     result = compliance.matrix(current_user, department_id=department_id or None)
     names = {d.id: d.name for d in departments}
     header = [_("Staff number"), _("Name (English)"), _("Name (Chinese)"), _("Department")]
     header += [safe_cell(column.title) for column in result.columns]
     header.append(_("Not compliant"))
     rows = [header]
+    texts: dict = {}  # many cells share a standing: write each once
     for person in result.people:
         rows.append(
             [
@@ -82,7 +83,10 @@ def compliance_csv():
                 safe_cell(person.name_en),
                 safe_cell(person.name_zh),
                 safe_cell(names.get(person.department_id, "")),
-                *(_cell_text(cell) for cell in result.row(person)),
+                *(
+                    texts.get(cell) or texts.setdefault(cell, _cell_text(cell))
+                    for cell in result.row(person)
+                ),
                 result.behind(person),
             ]
         )

@@ -26,7 +26,8 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import local_today
 
-# (key, English, Chinese, kind, method, cadence, pass mark, cost, departments)
+# (key, English, Chinese, kind, method, cadence, pass mark, cost, departments); who must take it
+# is in AUDIENCE, the SOPs a briefing covers in COVERS.
 PROGRAMMES = [
     (
         "etiquette",
@@ -106,6 +107,20 @@ PROGRAMMES = [
         ("HK",),
     ),
 ]
+EVERYONE = [Role.EMPLOYEE, Role.SUPERVISOR]
+AUDIENCE = {
+    "etiquette": [Role.EMPLOYEE],
+    "teamwork": EVERYONE,
+    "induction": EVERYONE,  # of those who join from now on (compliance.py)
+    "rooms": [Role.EMPLOYEE],
+    "complaints": [Role.EMPLOYEE],
+    "extinguisher": EVERYONE,
+    "briefing": [],  # assigned by each new version of the SOPs it covers
+}
+COVERS = {"briefing": ("HK-001", "HK-004")}
+# Set up a season ago, so that a monthly or quarterly programme has had its first period.
+PROGRAMMES_ADDED = timedelta(days=120)
+NEW_HIRE = ("E1199", "Lin Xiaoyu", "林晓雨", "HK")
 ROOMS = ("Training room 1", "Training room 2", "Ballroom B", "Room 1208 (mock-up)")
 
 
@@ -171,9 +186,11 @@ def seed_training() -> bool:
             pass_mark=mark,
             cost_per_session=Decimal(cost),
             department_ids=[departments[c].id for c in codes if c in departments],
-            roles=[Role.EMPLOYEE] if codes else [],
+            roles=AUDIENCE[key],
+            sop_ids=_sop_ids(hotel.id, COVERS.get(key, ())),
         )
         programmes[key] = services.create_programme(hotel.id, data, by=hr)
+        programmes[key].created_at = utcnow() - PROGRAMMES_ADDED
 
     hk = employees.get("HK", [])
     fo = employees.get("FO", [])
@@ -292,4 +309,58 @@ def seed_training() -> bool:
     for person in queue[4:6]:
         services.enrol(full, person, by=person, waiting_list=True)
     db.session.flush()
+    _assign_briefing(hotel, programmes["briefing"], staff.get("manager", hr))
+    _hire(hotel, departments, hr)
     return True
+
+
+def _sop_ids(property_id: int, numbers: tuple[str, ...]) -> list[int]:
+    if not numbers:
+        return []
+    from portal.blueprints.sops.models import Sop
+
+    return list(
+        db.session.scalars(
+            select(Sop.id).where(Sop.property_id == property_id, Sop.number.in_(numbers))
+        )
+    )
+
+
+def _assign_briefing(hotel, briefing: Programme, manager: User) -> None:
+    """The towel-change version of HK-001 assigned its briefing to housekeeping two months ago,
+    due a month ago: the past briefing session fulfilled it for those who came."""
+    from portal.blueprints.sops import reading
+    from portal.blueprints.sops.models import Sop
+    from portal.blueprints.training import assignments
+    from portal.blueprints.training.models import Assignment
+
+    sop = db.session.scalar(select(Sop).where(Sop.property_id == hotel.id, Sop.number == "HK-001"))
+    version = reading.version_in_force(sop) if sop is not None else None
+    if version is None:
+        return
+    assignments.assign_briefings(db.session.get(type(version), version.id), by=manager)
+    today = local_today()
+    for row in db.session.scalars(select(Assignment).where(Assignment.programme_id == briefing.id)):
+        row.assigned_at = utcnow() - timedelta(days=60)
+        row.due_on = today - timedelta(days=30)
+    db.session.flush()
+
+
+def _hire(hotel, departments, hr: User) -> None:
+    """A colleague who joined two days ago: the induction was assigned when HR added them."""
+    from portal.blueprints.people.demo import DEMO_PIN
+
+    staff_no, en, zh, code = NEW_HIRE
+    people.create_person(
+        people.PersonData(
+            name_en=en,
+            name_zh=zh,
+            staff_no=staff_no,
+            property_id=hotel.id,
+            department_id=departments[code].id,
+            role=Role.EMPLOYEE,
+            hire_date=local_today() - timedelta(days=2),
+        ),
+        pin=DEMO_PIN,
+        by=hr,
+    )

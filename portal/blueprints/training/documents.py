@@ -1,11 +1,16 @@
-"""Training's documents: a session's sign-in sheet and one person's training record.
+"""Training's documents: a session's sign-in sheet, one person's training record and the
+compliance matrix, each printed in the language asked for ("en", "zh" or "both"), whatever the
+screen language of whoever prints (people/pdf.py DocumentLanguage).
 
-Both are printed in the language asked for ("en", "zh" or "both"), whatever the screen language
-of whoever prints (people/pdf.py DocumentLanguage), and both carry `inputs`: everything their
-pages show, read by a fixed number of queries (the rows themselves are part of the inputs). A
-reprint with nothing changed comes from the cache (portal/pdf.py); a seat taken or cancelled, a
-mark corrected, a renamed room or person renders again. The same pages for everyone allowed to
-print them, so `printed_on` (the day) rather than who printed: the cache is shared.
+The sheet and the record carry `inputs`: everything their pages show, read by a fixed number of
+queries (the rows themselves are part of the inputs). A reprint with nothing changed comes from
+the cache (portal/pdf.py); a seat taken or cancelled, a mark corrected, a renamed room or person
+renders again. The same pages for everyone allowed to print them, so `printed_on` (the day)
+rather than who printed: the cache is shared.
+
+The compliance matrix shows what the viewer's scope lets them see (a supervisor: their
+departments' people): a personal document, naming who printed it and when, rendered anew for
+each print.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from sqlalchemy.orm import aliased
 
 from portal.blueprints.people.models import Department, Property, User
 from portal.blueprints.people.pdf import DOCUMENT_LANGUAGES, DocumentLanguage, language_of
+from portal.blueprints.training import compliance
+from portal.blueprints.training.compliance_views import departments_for
 from portal.blueprints.training.models import (
     ATTENDED,
     Attendance,
+    Cadence,
     Enrolment,
     EnrolmentStatus,
     Kind,
@@ -31,7 +39,9 @@ from portal.blueprints.training.models import (
 )
 from portal.blueprints.training.services import to_local
 from portal.database import utcnow
+from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_today
 from portal.pdf import Document
@@ -312,5 +322,91 @@ def transcript_document(person: User, lang: str | None = None) -> Document:
             "printed_on": local_today(),
             "record": True,  # a record, not a controlled copy of a procedure
             "inputs": transcript_inputs(person, rows, doc.lang),
+        },
+    )
+
+
+# --- the compliance matrix ------------------------------------------------------------------
+# Programme columns per table: more are printed as several tables (each with every person),
+# so that a status and its date stay readable in a column of an A4 landscape page.
+COLUMNS_PER_TABLE = 12
+
+
+@dataclass(frozen=True)
+class MatrixPart:
+    """Some of the matrix's programmes, printed as one table: (number in the key, column)."""
+
+    columns: list[tuple[int, compliance.Column]]
+
+    @property
+    def first(self) -> int:
+        return self.columns[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.columns[-1][0]
+
+
+def matrix_parts(columns: list, per_table: int = COLUMNS_PER_TABLE) -> list[MatrixPart]:
+    """The programmes numbered 1, 2, 3 … in the matrix's order, in tables of at most
+    `per_table` columns, as even as can be (20 programmes: two tables of 10)."""
+    numbered = list(enumerate(columns, start=1))
+    if not numbered:
+        return []
+    parts = -(-len(numbered) // per_table)
+    size = -(-len(numbered) // parts)
+    return [MatrixPart(numbered[i : i + size]) for i in range(0, len(numbered), size)]
+
+
+# A printed matrix lays out at about a second per page of 10 people: beyond this many people
+# it would run into the PDF time limit; a department at a time (or the CSV) instead.
+PDF_PEOPLE_LIMIT = 150
+
+
+def compliance_document(
+    viewer: User, department_id: int | None, lang: str, departments: list | None = None
+) -> Document:
+    """The compliance matrix the viewer may see (one department, or all of theirs), in `lang`:
+    a summary per department, then one row per person and one column per programme.
+
+    It shows people's standings as the viewer's scope allows, so it is a personal document:
+    it names who printed it and when and is rendered for each print (no `inputs`).
+    `departments`: those of the viewer's filter (compliance_views.departments_for), when the
+    caller has them already."""
+    doc = DocumentLanguage(lang)
+    if departments is None:
+        departments = departments_for(viewer)
+    by_id = {d.id: d for d in departments}
+    department = by_id.get(department_id) if department_id else None
+    result = compliance.matrix(viewer, department_id=department.id if department else None)
+    if len(result.people) > PDF_PEOPLE_LIMIT:
+        raise DomainError(
+            _(
+                "%(n)s people are too many for one printout: choose a department, or download "
+                "the CSV, which holds everyone.",
+                n=len(result.people),
+            )
+        )
+    suffix = f"-{department.id}" if department else ""
+    return Document(
+        "training/pdf/compliance.html",
+        f"training-compliance{suffix}-{local_today():%Y%m%d}-{lang}.pdf",
+        {
+            "matrix": result,
+            "parts": matrix_parts(result.columns),
+            "property": db.session.get(Property, viewer.property_id),
+            "department": department,
+            # A supervisor's "all" is their departments, named; anyone else's the property's.
+            "scope_departments": departments if viewer.role == "supervisor" else None,
+            "departments": by_id,
+            "cadences": {str(c): c for c in Cadence},
+            "today": local_today(),
+            "doc": doc,
+            "lang": lang,
+            "title": _l("Training compliance"),
+            "record": True,  # a record, not a controlled copy of a procedure
+            # Who printed it, in the document's language whenever it is rendered.
+            "printed_by": LazyString(lambda: viewer.name),
+            "printed_at": utcnow(),
         },
     )

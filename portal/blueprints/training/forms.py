@@ -58,6 +58,13 @@ class ProgrammeFields(PortalForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+    sop_ids = SelectMultipleField(
+        _l("SOPs it covers"),
+        coerce=int,
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     pass_mark = IntegerField(
         _l("Pass mark of the assessment (0-100)"),
         filters=[nfkc],
@@ -97,11 +104,13 @@ class ProgrammeFields(PortalForm):
             cost_per_session=self.cost_per_session.data,
             department_ids=list(self.department_ids.data or []),
             roles=list(self.roles.data or []),
+            sop_ids=list(self.sop_ids.data or []),
         )
 
     def fill_from(self, programme) -> None:
         self.department_ids.data = [d.id for d in programme.departments]
         self.roles.data = programme.role_names
+        self.sop_ids.data = [sop.id for sop in programme.sops]
 
 
 class NewProgrammeForm(IdempotentForm, ProgrammeFields):
@@ -182,3 +191,20 @@ class ScoreForm(PortalForm):
 
 class CancelForm(PortalForm):
     reason = TextAreaField(_l("Why"), validators=[Optional(), Length(max=200)])
+
+
+class BudgetForm(PortalForm):
+    annual_budget = DecimalField(
+        _l("Annual training budget"),
+        places=2,
+        filters=[nfkc],
+        validators=[
+            InputRequired(_l("Give the year's budget (0 when there is none).")),
+            NumberRange(
+                Decimal("0"),
+                Decimal("9999999999"),
+                message=_l("A budget is between 0 and 9,999,999,999."),
+            ),
+        ],
+        render_kw={"inputmode": "decimal"},
+    )

@@ -358,3 +358,18 @@ class Assignment(db.Model):
     @property
     def reason_enum(self) -> AssignmentReason:
         return AssignmentReason(self.reason)
+
+
+DEFAULT_ANNUAL_BUDGET = Decimal("60000")
+
+
+class TrainingSettings(db.Model):
+    """A property's training budget for a year (no row: the usual 60,000)."""
+
+    __tablename__ = "training_settings"
+    __table_args__ = (CheckConstraint("annual_budget >= 0", name="ck_training_settings_budget"),)
+
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), primary_key=True)
+    annual_budget: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=DEFAULT_ANNUAL_BUDGET)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -84,3 +84,16 @@ def can_take_attendance(user, session) -> bool:
 def can_view_compliance(user, obj=None) -> bool:
     """The matrix: HR and managers for their property, supervisors for their departments."""
     return has_role(user, Role.HR, Role.MANAGER, Role.ADMIN, Role.SUPERVISOR)
+
+
+def can_check_in(user, enrolment) -> bool:
+    """Self check-in: the person holding the seat, nobody else."""
+    return in_property(user, enrolment.session.property_id) and enrolment.person_id == user.id
+
+
+def can_view_budget(user, obj=None) -> bool:
+    return has_role(user, Role.HR, Role.MANAGER, Role.ADMIN)
+
+
+def can_set_budget(user, obj=None) -> bool:
+    return has_role(user, *KEEPERS)

@@ -8,23 +8,29 @@ worker). The access rules live here with the routes they guard:
   scheduled it, and supervisors of the trainer's department or of someone with a seat (the
   people their roster on the session page shows);
 - a training record is for the person, their supervisor (the departments they supervise), and
-  HR, managers and admins of their property (who may see the person's page).
+  HR, managers and admins of their property (who may see the person's page);
+- the compliance matrix is for whoever sees its page (can_view_compliance), with the page's
+  department filter: supervisors print their departments' people, the others their property's.
 """
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from portal.blueprints.people import services as people
 from portal.blueprints.people.models import User
+from portal.blueprints.people.pdf import language_of
 from portal.blueprints.training import bp, documents, services
+from portal.blueprints.training.compliance_views import department_filter
 from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
-from portal.blueprints.training.permissions import can_view_session
+from portal.blueprints.training.permissions import can_view_compliance, can_view_session
 from portal.blueprints.training.views import _bounded, _session
+from portal.errors import DomainError
 from portal.extensions import db
+from portal.htmx import redirect_to
 from portal.i18n import gettext as _
 from portal.modules import Link
 from portal.permissions import has_role, in_property, supervises_department
@@ -131,3 +137,19 @@ def transcript(person_id: int):
         can_print_training_record, person, hide=not in_property(current_user, person.property_id)
     )
     return documents.transcript_document(person, _language()).send()
+
+
+@bp.get("/compliance.pdf")
+def compliance_pdf():
+    """The matrix of the page's filter (every person of it), in ?lang= (default: the viewer's
+    own language, both when they chose none)."""
+    require(can_view_compliance)
+    viewer = current_user._get_current_object()
+    lang = _language(language_of(viewer))
+    department_id, departments = department_filter(viewer)
+    try:
+        document = documents.compliance_document(viewer, department_id, lang, departments)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect_to(url_for("training.compliance_matrix", department=department_id or None))
+    return document.send()

@@ -42,6 +42,10 @@ from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_day_start, select_timezone
 
 MAX_CAPACITY = 200
+# Self check-in on a staff-room terminal: from this long before the start until the end; after
+# LATE_AFTER from the start it counts as late.
+CHECK_IN_OPENS = timedelta(minutes=15)
+LATE_AFTER = timedelta(minutes=10)
 # Attendance may be taken from this long before a session starts (people arrive early).
 MARKING_OPENS = timedelta(hours=1)
 ROSTER_LIMIT = 400  # seats (at most MAX_CAPACITY) and the head of the waiting list
@@ -89,6 +93,25 @@ class ProgrammeData:
     cost_per_session: Decimal = Decimal("0")
     department_ids: list[int] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    sop_ids: list[int] = field(default_factory=list)
+
+
+def _covered_sops(data: ProgrammeData, property_id: int) -> list:
+    from portal.blueprints.sops.models import Sop
+
+    wanted = set(data.sop_ids)
+    if not wanted:
+        return []
+    found = list(
+        db.session.scalars(
+            select(Sop)
+            .where(Sop.id.in_(wanted), Sop.property_id == property_id)
+            .order_by(Sop.number)
+        )
+    )
+    if len(found) != len(wanted):
+        raise DomainError(_("Choose SOPs of this property."), "sop_ids")
+    return found
 
 
 def _check_programme(data: ProgrammeData, property_id: int) -> list[Department]:
@@ -113,11 +136,14 @@ def _check_programme(data: ProgrammeData, property_id: int) -> list[Department]:
     return departments
 
 
-def _apply(programme: Programme, data: ProgrammeData, departments: list[Department]) -> None:
+def _apply(
+    programme: Programme, data: ProgrammeData, departments: list[Department], sops: list
+) -> None:
     for key in ("title_en", "title_zh", "kind", "method", "cadence", "pass_mark"):
         setattr(programme, key, getattr(data, key))
     programme.cost_per_session = data.cost_per_session
     programme.departments = departments
+    programme.sops = sops
     kept = {r.role: r for r in programme.roles}
     programme.roles = [
         kept.get(role) or ProgrammeRole(role=role) for role in sorted(set(data.roles))
@@ -135,13 +161,15 @@ def _programme_snapshot(programme: Programme) -> dict:
         "cost": str(programme.cost_per_session),
         "departments": sorted(d.code for d in programme.departments),
         "roles": programme.role_names,
+        "sops": [sop.number for sop in programme.sops],
     }
 
 
 def create_programme(property_id: int, data: ProgrammeData, *, by: User) -> Programme:
     departments = _check_programme(data, property_id)
+    sops = _covered_sops(data, property_id)
     programme = Programme(property_id=property_id, created_by_id=by.id)
-    _apply(programme, data, departments)
+    _apply(programme, data, departments, sops)
     db.session.add(programme)
     db.session.flush()
     audit.record(
@@ -162,8 +190,9 @@ def update_programme(
             _("Someone else changed this programme while you were editing. Reload and try again.")
         )
     departments = _check_programme(data, programme.property_id)
+    sops = _covered_sops(data, programme.property_id)
     before = _programme_snapshot(programme)
-    _apply(programme, data, departments)
+    _apply(programme, data, departments, sops)
     db.session.flush()
     summary = audit.describe_changes(before, _programme_snapshot(programme))
     audit.record("training.programme_changed", programme, actor=by, summary=summary or "no change")
@@ -176,7 +205,11 @@ def list_programmes(property_id: int) -> list[Programme]:
         db.session.scalars(
             select(Programme)
             .where(Programme.property_id == property_id)
-            .options(joinedload(Programme.departments), joinedload(Programme.roles))
+            .options(
+                joinedload(Programme.departments),
+                joinedload(Programme.roles),
+                joinedload(Programme.sops),
+            )
             .order_by(Programme.kind, Programme.title_en, Programme.id)
         ).unique()
     )
@@ -544,6 +577,7 @@ def record_attendance(
     score=_UNCHANGED,
     reason: str = "",
     now: datetime | None = None,
+    action: str | None = None,
 ) -> Attendance:
     """A new mark of the enrolment (its attendance, its score or both), pointing at the mark it
     corrects. The same mark again changes nothing (a double tap)."""
@@ -585,9 +619,12 @@ def record_attendance(
     )
     db.session.add(row)
     db.session.flush()
-    action = "training.attendance_marked" if previous is None else "training.attendance_corrected"
+    default_action = (
+        "training.attendance_marked" if previous is None else "training.attendance_corrected"
+    )
     if score is not _UNCHANGED:
-        action = "training.score_recorded"
+        default_action = "training.score_recorded"
+    action = action or default_action
     passed = {True: "yes", False: "no", None: "-"}[row.passed]
     audit.record(
         action,
@@ -599,6 +636,41 @@ def record_attendance(
         + (f" corrects={previous.id}" if previous else ""),
     )
     return row
+
+
+def check_in_window(session: TrainingSession, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return session.starts_at - CHECK_IN_OPENS <= now < session.ends_at
+
+
+def check_in(enrolment: Enrolment, *, by: User, now: datetime | None = None) -> Attendance:
+    """The person marks themselves present (late after LATE_AFTER) on a terminal, while the
+    session runs, never before it; a mark the trainer already gave stands. A second tap
+    returns the first check-in."""
+    now = now or utcnow()
+    if enrolment.person_id != by.id:
+        raise DomainError(_("You can check in only yourself."))
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise DomainError(_("Only people with a seat in this session check in."))
+    session = _lock_session(enrolment.session)  # one check-in at a time per session
+    if now < session.starts_at - CHECK_IN_OPENS:
+        raise DomainError(_("Check-in opens 15 minutes before the session starts."))
+    if now >= session.ends_at:
+        raise DomainError(_("This session is over: the trainer records who came."))
+    previous = current_mark(enrolment)
+    if previous is not None and previous.mark is not None:
+        if previous.mark in ATTENDED:
+            return previous
+        raise DomainError(_("Your attendance is already recorded. Ask the trainer if it is wrong."))
+    mark = Mark.PRESENT if now <= session.starts_at + LATE_AFTER else Mark.LATE
+    return record_attendance(
+        enrolment,
+        by=by,
+        mark=mark,
+        reason="self check-in",
+        now=now,
+        action="training.checked_in",
+    )
 
 
 # --- queries --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from portal.blueprints.training.models import (
 )
 from portal.blueprints.training.permissions import (
     can_cancel_enrolment,
+    can_check_in,
     can_edit_session,
     can_enrol_person,
     can_enrol_self,
@@ -38,6 +39,7 @@ from portal.blueprints.training.permissions import (
     can_schedule,
     can_see_enrolment,
     can_take_attendance,
+    can_view_budget,
     can_view_compliance,
     can_view_programme,
     can_view_session,
@@ -47,6 +49,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form
 from portal.i18n import gettext as _
+from portal.modules import is_registered
 from portal.pagination import int_arg, paginate
 from portal.permissions import in_property
 from portal.security import require
@@ -107,6 +110,7 @@ def index():
         may_schedule=can_schedule(current_user),
         may_manage=can_manage_programmes(current_user),
         may_see_compliance=can_view_compliance(current_user),
+        may_see_budget=can_view_budget(current_user),
         to_take=[] if is_htmx() else compliance.still_to_take(current_user),
         icons=STATUS_ICONS,
     )
@@ -126,6 +130,11 @@ def programmes():
 
 def _programme_choices(form, property_id: int) -> None:
     form.department_ids.choices = [(d.id, d.name) for d in people.property_departments(property_id)]
+    form.sop_ids.choices = []
+    if is_registered("sops"):  # what a briefing covers comes from the SOP library
+        from portal.blueprints.sops import reading
+
+        form.sop_ids.choices = [(s.id, s.label) for s in reading.sop_choices(property_id)]
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
@@ -263,6 +272,8 @@ def _show(session: TrainingSession, *, enrol_form=None, row_forms=None, status: 
     )
     roll = services.roster(session, current_user)
     may_enrol_others = can_schedule(current_user)
+    seated = mine is not None and mine.status == EnrolmentStatus.ENROLLED
+    may_check_in = seated and services.check_in_window(session)
     return render(
         "training/detail.html",
         status=status,
@@ -279,6 +290,8 @@ def _show(session: TrainingSession, *, enrol_form=None, row_forms=None, status: 
         now=services.utcnow(),
         row_context=_row_context,
         row_forms=row_forms or {},
+        may_check_in=may_check_in,
+        my_mark=services.current_mark(mine) if may_check_in else None,
     )
 
 
@@ -333,6 +346,29 @@ def enrol(session_id: int):
     if created is None:
         return _show(session, enrol_form=form, status=422)
     return redirect_to(created.url)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/check-in")
+def check_in(enrolment_id: int):
+    """Self check-in on a staff-room terminal (a plain post: it works without JavaScript)."""
+    enrolment = _enrolment(enrolment_id)
+    require(can_check_in, enrolment, hide=not can_see_enrolment(current_user, enrolment))
+    form = EmptyForm()
+    if not form.validate():
+        return _show(enrolment.session, status=400)
+    try:
+        row = services.check_in(enrolment, by=current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _show(_session(enrolment.session_id), status=409)
+    except IntegrityError:  # marked by the trainer at the same moment: theirs stands
+        db.session.rollback()
+        flash(_("The trainer marked you at the same moment: their mark is shown."), "info")
+        return redirect_to(url_for("training.detail", session_id=enrolment.session_id))
+    flash(_("You are checked in: %(mark)s.", mark=MARK_LABELS[Mark(row.mark)]), "success")
+    return redirect_to(url_for("training.detail", session_id=enrolment.session_id))
 
 
 @bp.post("/enrolments/<int:enrolment_id>/cancel")
