@@ -311,7 +311,11 @@ def walk(people, draft_id, prop_id, training=None):
         f"/training/sessions/{session_id}",
         "/training/sessions/new",
     ]
-    hr_training = ["/training/programmes", f"/training/programmes/{programme_id}/edit"]
+    hr_training = [
+        "/training/programmes",
+        f"/training/programmes/{programme_id}/edit",
+        "/training/compliance",
+    ]
     return {
         "b.sup": [
             "/",
