@@ -232,6 +232,15 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("training compliance matrix", "training.compliance_matrix", "hr"),
     Route("training budget", "training.budget_page", "hr"),
+    Route("certificates expiring", "training.certificates_list", "supervisor"),
+    Route(
+        "certificates, all of them",
+        "training.certificates_list",
+        "hr",
+        FRAGMENT,
+        lambda ids: {"show": "all"},
+    ),
+    Route("record a certificate form", "training.record_certificate", "hr"),
     Route(
         "training compliance, one department",
         "training.compliance_matrix",

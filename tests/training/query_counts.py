@@ -55,6 +55,18 @@ CASES = [
     ),
     Case("training.compliance_csv", "hr", "/training/compliance.csv", 5, expect="Briefing"),
     Case("training.budget_page", "hr", "/training/budget", 4, expect="Annual budget"),
+    Case("training.certificates_list", "hr", "/training/certificates?show=all", 2, expect="FA-1"),
+    Case(
+        "training.certificates_list",
+        "supervisor",
+        "/training/certificates?show=expiring",
+        3,
+        fragment=True,
+        expect="FA-",
+    ),
+    Case(
+        "training.record_certificate", "hr", "/training/certificates/new", 2, expect="Valid until"
+    ),
 ]
 
 
@@ -92,6 +104,7 @@ def world(prop, ids):
     )
     future = _fill(prop, hr, programme, 2, running=False)
     running = _fill(prop, hr, programme, 3, running=True)
+    _certificates(prop, hr, programme, 2)
     return {
         "training_programme": programme.id,
         "training_future": future.id,
@@ -100,8 +113,34 @@ def world(prop, ids):
     }
 
 
+def _certificates(prop, hr, programme, n: int):
+    from portal.blueprints.training import certificates
+    from portal.i18n import local_today
+
+    for i in range(n):
+        holder = factories.person("employee", prop=prop, dept="HK")
+        issued = local_today() - timedelta(days=330)
+        certificates.record(
+            prop.id,
+            certificates.CertificateData(
+                holder.staff_no, programme.id, f"FA-{i + 1}", "Red Cross", issued,
+                issued + timedelta(days=365),
+            ),
+            by=hr,
+        )  # fmt: skip
+
+
 def grow(prop, count):
     hr = factories.person("hr", prop=prop, dept="HR")
+    from sqlalchemy import select as _select
+
+    from portal.blueprints.training.models import Programme as _Programme
+    from portal.extensions import db as _db
+
+    first = _db.session.scalar(
+        _select(_Programme).where(_Programme.property_id == prop.id).order_by(_Programme.id)
+    ) or helpers.programme(prop, by=hr, title_en="First aid")
+    _certificates(prop, hr, first, count)
     for i in range(count):
         programme = helpers.programme(
             prop, by=hr, title_en=f"Programme {i}", pass_mark=None, roles=["employee"]

@@ -54,6 +54,41 @@ required = _once(
 )
 
 
+def certified(ctx):
+    """A certificate of the target employee (an employee signed in sees only their own)."""
+    from portal.blueprints.training import certificates
+    from portal.i18n import local_today
+
+    cache = _cache(ctx.world)
+    if "certificate" not in cache:
+        hr = services.people.get_people([programme(ctx).created_by_id])[
+            programme(ctx).created_by_id
+        ]
+        issued = local_today() - timedelta(days=10)
+        cache["certificate"] = certificates.record(
+            ctx.world.prop.id,
+            certificates.CertificateData(
+                ctx.world.person.staff_no, programme(ctx).id, "FA-9", "Red Cross", issued,
+                issued + timedelta(days=365),
+            ),
+            by=hr,
+        )  # fmt: skip
+    return cache["certificate"]
+
+
+def certificate_form(ctx):
+    from portal.i18n import local_today
+
+    today = local_today()
+    return {
+        "staff_no": ctx.world.person.staff_no,
+        "programme_id": str(programme(ctx).id),
+        "issued_on": (today - timedelta(days=3)).isoformat(),
+        "expires_on": (today + timedelta(days=700)).isoformat(),
+        "idempotency_key": "access-matrix-certificate-01",
+    }
+
+
 def budget_set(ctx):
     from portal.blueprints.training.models import TrainingSettings
 
@@ -363,6 +398,21 @@ ROWS = access.domain(
             data=lambda c: {},
             obj=running_seat,
             refused=403,
+        ),
+        Row(
+            "training.certificates_list",
+            ALL,
+            page("Certificates", "Expiring within 60 days"),
+            args=lambda c: {"show": "all"},
+            given=certified,
+        ),
+        Row("training.record_certificate", KEEPERS, page("Record a certificate", "Valid until")),
+        Row(
+            "training.record_certificate",
+            KEEPERS,
+            redirect("/training/certificates?show=all", "Certificate saved for Mei Target."),
+            method="POST",
+            data=lambda c: certificate_form(c),
         ),
         Row(
             "training.budget_page",

@@ -16,6 +16,7 @@ def module() -> Module:
         assignments,
         budget_views,
         cards,
+        certificates_views,
         compliance_views,
         demo,
         print_views,
@@ -41,6 +42,7 @@ def module() -> Module:
             "training.score_recorded": _l("Training score recorded"),
             "training.checked_in": _l("Checked in to a training session"),
             "training.budget_changed": _l("Training budget changed"),
+            "training.certificate_recorded": _l("Training certificate recorded"),
             "training.assigned": _l("Training assigned"),
             "training.briefing_assigned": _l("SOP briefing assigned"),
         },
@@ -51,6 +53,7 @@ def module() -> Module:
             "training_attendance": _l("Training attendance"),
             "training_assignments": _l("Training assignment"),
             "training_settings": _l("Training budget"),
+            "training_certificates": _l("Training certificate"),
         },
         listeners={
             events.PERSON_CREATED: [assignments.on_person_created],
@@ -67,6 +70,12 @@ def module() -> Module:
                 numbers=cards.my_sessions_numbers,
             ),
             Card(cards.still_to_take, frozenset({Role.EMPLOYEE}), order=12),
+            Card(
+                cards.certificates_card,
+                frozenset(Role),
+                order=45,
+                numbers=cards.certificate_numbers,
+            ),
             Card(
                 cards.training_budget,
                 frozenset({Role.HR, Role.MANAGER}),

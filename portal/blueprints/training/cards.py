@@ -170,3 +170,34 @@ def training_budget(user, numbers: dict) -> dict:
             (_("Annual budget"), fmt_money(total)),
         ],
     }
+
+
+def certificate_numbers(user) -> dict:
+    from portal.blueprints.training import certificates
+
+    return certificates.counts(user)
+
+
+def certificates_card(user, numbers: dict) -> dict | None:
+    """Certificates running out within 60 days or expired: the person's own (an employee),
+    their people's (a supervisor), the property's (HR). Nothing to show: no card."""
+    expiring, expired = numbers["expiring"] or 0, numbers["expired"] or 0
+    if not (expiring or expired):
+        return None
+    card = {
+        "id": "training-certificates",
+        "icon": "hourglass-split",
+        "title": _("Certificates to renew"),
+        "numbers": [
+            (
+                _("Expiring within 60 days"),
+                expiring,
+                url_for("training.certificates_list", show="expiring"),
+            )
+        ],
+    }
+    if expired:
+        card["numbers"].append(
+            (_("Expired"), expired, url_for("training.certificates_list", show="expired"))
+        )
+    return card

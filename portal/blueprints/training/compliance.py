@@ -8,6 +8,8 @@ A programme is required of a person in two ways:
   month, a quarter, a year after the day it ended; "once" for ever). Someone who never took it
   has one period from the day they joined or the programme was added, whichever is later (an
   induction: one week; a programme taken once: 30 days).
+- a certificate (models.Certificate) the person holds for a programme overrides the courses:
+  they stand as its newest expiry says (due soon 60 days before, non-compliant once expired).
 - by an assignment (models.Assignment): the induction of a new hire, the briefing of a new SOP
   version. A completion that ends after the assignment fulfils it; until then it is due by the
   assignment's date.
@@ -36,6 +38,7 @@ from portal.blueprints.training.models import (
     Assignment,
     Attendance,
     Cadence,
+    Certificate,
     Enrolment,
     EnrolmentStatus,
     Kind,
@@ -53,6 +56,7 @@ from portal.i18n import local_today, localized
 MONTHS = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3, Cadence.YEARLY: 12}
 # How long before its date a requirement shows as due soon.
 WARNING_DAYS = {Cadence.ONCE: 7, Cadence.MONTHLY: 7, Cadence.QUARTERLY: 14, Cadence.YEARLY: 30}
+CERTIFICATE_WARNING_DAYS = 60  # people and their managers see what expires in 60 days
 INDUCTION_DAYS = 7  # a new hire is inducted in their first week, before working alone
 FIRST_TIME_DAYS = 30  # a programme taken once, by someone who joined after it was added
 
@@ -138,12 +142,16 @@ def cell_of(
     last_done: date | None,
     assigned_due: date | None,
     today: date,
+    certified_until: date | None = None,
 ) -> Cell:
     """The standing of one person in one programme (see the module's docstring)."""
     cadence = Cadence(cadence)
     warning = WARNING_DAYS[cadence]
     found: list[Cell] = []
-    if required:
+    if required and certified_until is not None:  # the certificate decides, not the courses
+        status = _standing(certified_until, today, CERTIFICATE_WARNING_DAYS, taken=True)
+        found.append(Cell(status, certified_until, last_done))
+    elif required:
         if last_done is not None and cadence is Cadence.ONCE:
             found.append(Cell(Status.DONE, None, last_done))
         elif last_done is not None:
@@ -210,8 +218,8 @@ def _in_audience(person, programme):
 @built_once
 def _requirements_statement(shape: str, one_department: bool):
     """(person_id, programme_id, required by the audience, last completion, earliest open
-    assignment's date, ever assigned) for every pair of a person in scope and a programme
-    required of them."""
+    assignment's date, ever assigned, newest certificate's expiry) for every pair of a person
+    in scope and a programme required of them."""
     who = [
         User.property_id == bindparam("property_id"),
         User.active.is_(True),
@@ -245,6 +253,16 @@ def _requirements_statement(shape: str, one_department: bool):
         .group_by(Assignment.person_id, Assignment.programme_id)
         .cte("assigned")
     )
+    certified = (
+        select(
+            Certificate.person_id.label("person_id"),
+            Certificate.programme_id.label("programme_id"),
+            func.max(Certificate.expires_on).label("until"),
+        )
+        .where(Certificate.person_id.in_(select(person.c.id)))
+        .group_by(Certificate.person_id, Certificate.programme_id)
+        .cte("certified")
+    )
     required = _in_audience(person, programme)
     return (
         select(
@@ -254,6 +272,7 @@ def _requirements_statement(shape: str, one_department: bool):
             done.c.last,
             assigned.c.due_on,
             assigned.c.programme_id.is_not(None),
+            certified.c.until,
         )
         .select_from(person)
         .join(programme, literal(True))
@@ -263,6 +282,10 @@ def _requirements_statement(shape: str, one_department: bool):
         .outerjoin(
             assigned,
             and_(assigned.c.person_id == person.c.id, assigned.c.programme_id == programme.c.id),
+        )
+        .outerjoin(
+            certified,
+            and_(certified.c.person_id == person.c.id, certified.c.programme_id == programme.c.id),
         )
         .where(or_(required, assigned.c.programme_id.is_not(None)))
     )
@@ -329,7 +352,7 @@ def _standings(
     cells = {}
     named = set()
     worked: dict[tuple, Cell] = {}  # many people share a standing: work each out once
-    for pid, gid, required, last, due, assigned in rows:
+    for pid, gid, required, last, due, assigned, certified_until in rows:
         programme, joined_on = programmes.get(gid), joined.get(pid)
         if programme is None or joined_on is None:
             continue  # added or joined between the two queries
@@ -340,7 +363,7 @@ def _standings(
                 continue
         last_done = None if last is None else last.astimezone(tz).date()
         starts_on = joined_on if joined_on > added_on else added_on
-        key = (gid, bool(required), starts_on, last_done, due)
+        key = (gid, bool(required), starts_on, last_done, due, certified_until)
         cell = worked.get(key)
         if cell is None:
             cell = worked[key] = cell_of(
@@ -351,6 +374,7 @@ def _standings(
                 last_done=last_done,
                 assigned_due=due,
                 today=today,
+                certified_until=certified_until,
             )
         cells[pid, gid] = cell
         named.add(gid)

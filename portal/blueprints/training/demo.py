@@ -96,6 +96,17 @@ PROGRAMMES = [
         (),
     ),
     (
+        "first_aid",
+        "First aid at work",
+        "工作场所急救",
+        Kind.SKILL_UPGRADE,
+        Method.SIMULATION,
+        Cadence.YEARLY,
+        70,
+        "4800",
+        ("FO", "SEC"),
+    ),
+    (
         "briefing",
         "Briefing: the new towel-change steps",
         "宣讲：更换毛巾的新步骤",
@@ -116,6 +127,7 @@ AUDIENCE = {
     "complaints": [Role.EMPLOYEE],
     "extinguisher": EVERYONE,
     "briefing": [],  # assigned by each new version of the SOPs it covers
+    "first_aid": EVERYONE,  # of the front office and security: proven by a certificate
 }
 COVERS = {"briefing": ("HK-001", "HK-004")}
 # Set up a season ago, so that a monthly or quarterly programme has had its first period.
@@ -311,7 +323,33 @@ def seed_training() -> bool:
     db.session.flush()
     _assign_briefing(hotel, programmes["briefing"], staff.get("manager", hr))
     _hire(hotel, departments, hr)
+    _certify(hotel, programmes["first_aid"], employees, hr)
     return True
+
+
+def _certify(hotel, first_aid: Programme, employees: dict, hr: User) -> None:
+    """First-aid certificates of the front office and security from the city's Red Cross:
+    most valid, two running out within 60 days, one expired."""
+    from portal.blueprints.training import certificates
+
+    today = local_today()
+    # Days since issue of each holder's certificate (valid for a year).
+    ages = [40, 330, 120, 380, 200, 345, 90, 10]
+    holders = employees.get("FO", [])[:4] + employees.get("SEC", [])[:4]
+    for n, (person, age) in enumerate(zip(holders, ages, strict=False)):
+        issued = today - timedelta(days=age)
+        certificates.record(
+            hotel.id,
+            certificates.CertificateData(
+                staff_no=person.staff_no,
+                programme_id=first_aid.id,
+                number=f"RC-{issued.year}-{4100 + n}",
+                issuer="City Red Cross",
+                issued_on=issued,
+                expires_on=issued + timedelta(days=365),
+            ),
+            by=hr,
+        )
 
 
 def _sop_ids(property_id: int, numbers: tuple[str, ...]) -> list[int]:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     DecimalField,
     HiddenField,
@@ -207,4 +208,21 @@ class BudgetForm(PortalForm):
             ),
         ],
         render_kw={"inputmode": "decimal"},
+    )
+
+
+class CertificateForm(IdempotentForm, PortalForm):
+    staff_no = StringField(
+        _l("Staff number"),
+        filters=[nfkc],
+        validators=[DataRequired(_l("Give the holder's staff number.")), Length(max=16)],
+    )
+    programme_id = SelectField(_l("Programme it certifies"), coerce=int)
+    number = StringField(_l("Certificate number"), validators=[Length(max=60), no_invisible])
+    issuer = StringField(_l("Issued by"), validators=[Length(max=120), no_invisible])
+    issued_on = DateField(
+        _l("Date of issue"), validators=[InputRequired(_l("Give the date of issue."))]
+    )
+    expires_on = DateField(
+        _l("Valid until"), validators=[InputRequired(_l("Give the expiry date."))]
     )

@@ -373,3 +373,34 @@ class TrainingSettings(db.Model):
     annual_budget: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=DEFAULT_ANNUAL_BUDGET)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Certificate(db.Model):
+    """A certificate someone holds for a programme (first aid, food hygiene, fire warden...),
+    issued by the hotel's course or an outside body, valid until its expiry date. While a
+    person holds one for a programme, its newest expiry decides their standing in it (an
+    expired one makes them non-compliant, whatever the courses say). Rows are history: a
+    renewal is a new row."""
+
+    __tablename__ = "training_certificates"
+    __table_args__ = (
+        CheckConstraint("expires_on > issued_on", name="ck_training_certificates_dates"),
+        Index("ix_training_certificates_person", "person_id", "programme_id", "expires_on"),
+        Index("ix_training_certificates_property_expiry", "property_id", "expires_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("training_programmes.id", ondelete="CASCADE")
+    )
+    number: Mapped[str] = mapped_column(String(60), default="")
+    issuer: Mapped[str] = mapped_column(String(120), default="")
+    issued_on: Mapped[date]
+    expires_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    person = relationship("User", foreign_keys=[person_id])
+    programme: Mapped[Programme] = relationship()

@@ -97,3 +97,12 @@ def can_view_budget(user, obj=None) -> bool:
 
 def can_set_budget(user, obj=None) -> bool:
     return has_role(user, *KEEPERS)
+
+
+def can_list_certificates(user, obj=None) -> bool:
+    """Everyone: their own (an employee), their people's (a supervisor), the property's (HR)."""
+    return signed_in(user)
+
+
+def can_record_certificate(user, obj=None) -> bool:
+    return has_role(user, *KEEPERS)
