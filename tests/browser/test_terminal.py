@@ -315,6 +315,8 @@ def walk(people, draft_id, prop_id, training=None):
         "/training/programmes",
         f"/training/programmes/{programme_id}/edit",
         "/training/compliance",
+        "/training/certificates?show=all",
+        "/training/certificates/new",
     ]
     return {
         "b.sup": [
