@@ -90,6 +90,11 @@ def test_the_matrix_filters_by_department_as_a_fragment(client, db, login_as):
     assert html.lstrip().startswith('<div id="matrix-results">') and "<html" not in html
     assert "Cy Front" in html and "Ann Done" not in html
     assert "1 / 1" in text_of(part)  # behind / required of the one FO person
+    # The download links follow the filter (swapped out of band with the results).
+    assert 'id="compliance-actions" hx-swap-oob="true"' in html
+    assert f"/training/compliance.csv?department={fo.id}" in html
+    assert f"/training/compliance.pdf?department={fo.id}" in html
+    assert "hx-swap-oob" not in whole.get_data(as_text=True)
 
 
 def test_an_employee_has_no_matrix(client, db, login_as):

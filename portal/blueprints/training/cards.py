@@ -1,14 +1,22 @@
 """What training adds to the home page: numbers read with every other card's in one query, and
-the employee's list of what they must still take (one query of its own)."""
+the employee's list of what they must still take (two queries of its own)."""
+
+from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
-from portal.blueprints.training import compliance, services
+from portal.blueprints.training import budget, certificates, compliance, services
 from portal.blueprints.training.compliance import STATUS_ICONS, Status
-from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
+from portal.blueprints.training.models import (
+    DEFAULT_ANNUAL_BUDGET,
+    Enrolment,
+    EnrolmentStatus,
+    TrainingSession,
+    TrainingSettings,
+)
 from portal.database import utcnow
-from portal.i18n import fmt_date, fmt_datetime
+from portal.i18n import fmt_date, fmt_datetime, fmt_money, local_today
 from portal.i18n import gettext as _
 
 
@@ -96,7 +104,7 @@ BADGES = {
 
 
 def still_to_take(user) -> dict | None:
-    """The employee's "what I must still take", the most urgent first (one query)."""
+    """The employee's "what I must still take", the most urgent first (two queries)."""
     items = compliance.still_to_take(user)
     if not items:
         return None
@@ -131,12 +139,6 @@ def still_to_take(user) -> dict | None:
 
 
 def budget_numbers(user) -> dict:
-    from sqlalchemy import literal
-
-    from portal.blueprints.training import budget
-    from portal.blueprints.training.models import DEFAULT_ANNUAL_BUDGET, TrainingSettings
-    from portal.i18n import local_today
-
     spent, planned = budget.spend_columns(user.property_id, local_today().year)
     set_budget = (
         select(TrainingSettings.annual_budget)
@@ -151,10 +153,6 @@ def budget_numbers(user) -> dict:
 
 
 def training_budget(user, numbers: dict) -> dict:
-    from decimal import Decimal
-
-    from portal.i18n import fmt_money
-
     spent, planned = numbers["spent"] or 0, numbers["planned"] or 0
     total = Decimal(numbers["budget"] or 0)
     share = int(Decimal(spent) * 100 // total) if total else 0
@@ -173,8 +171,6 @@ def training_budget(user, numbers: dict) -> dict:
 
 
 def certificate_numbers(user) -> dict:
-    from portal.blueprints.training import certificates
-
     return certificates.counts(user)
 
 

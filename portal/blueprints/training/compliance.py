@@ -1,6 +1,6 @@
 """Who must take which programme, and where each person stands.
 
-A programme is required of a person in two ways:
+A programme is required of a person in two ways, and a certificate can decide the standing:
 
 - by its audience: the roles it names (and, when it names departments, only in those), at its
   cadence; an induction only of those who joined after it was set up (the staff of before were
@@ -8,11 +8,11 @@ A programme is required of a person in two ways:
   month, a quarter, a year after the day it ended; "once" for ever). Someone who never took it
   has one period from the day they joined or the programme was added, whichever is later (an
   induction: one week; a programme taken once: 30 days).
-- a certificate (models.Certificate) the person holds for a programme overrides the courses:
-  they stand as its newest expiry says (due soon 60 days before, non-compliant once expired).
 - by an assignment (models.Assignment): the induction of a new hire, the briefing of a new SOP
   version. A completion that ends after the assignment fulfils it; until then it is due by the
   assignment's date.
+- A certificate (models.Certificate) the person holds for a programme overrides the courses:
+  they stand as its newest expiry says (due soon 60 days before, non-compliant once expired).
 
 A completion is a seat in a session that has ended, whose current mark is present or late and,
 when the programme has a pass mark, whose score passed it.

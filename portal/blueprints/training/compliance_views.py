@@ -10,7 +10,7 @@ from portal.blueprints.training import bp, compliance
 from portal.blueprints.training.compliance import SHOWN_ORDER, STATUS_ICONS
 from portal.blueprints.training.permissions import can_view_compliance
 from portal.database import utcnow
-from portal.htmx import render
+from portal.htmx import is_htmx, render
 from portal.i18n import fmt_date
 from portal.i18n import gettext as _
 from portal.pagination import MAX_PAGE, Page, int_arg
@@ -53,6 +53,7 @@ def compliance_matrix():
         names={d.id: d.name for d in departments},
         statuses=SHOWN_ORDER,
         icons=STATUS_ICONS,
+        swapped=is_htmx(),  # the fragment also swaps the download links (their filter)
     )
 
 

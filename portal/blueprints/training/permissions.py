@@ -2,7 +2,12 @@
 sessions and enrol the people in their scope; supervisors mark the people of the departments
 they supervise, HR everyone of their property; everyone enrols themselves."""
 
+from sqlalchemy import exists, select
+
 from portal.blueprints.people import services as people
+from portal.blueprints.people.models import User
+from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
+from portal.extensions import db
 from portal.permissions import has_role, in_property, signed_in, supervises_department
 from portal.roles import Role
 
@@ -106,3 +111,48 @@ def can_list_certificates(user, obj=None) -> bool:
 
 def can_record_certificate(user, obj=None) -> bool:
     return has_role(user, *KEEPERS)
+
+
+# Who sees every seat of a session of their property (their scope is the whole property).
+WHOLE_PROPERTY = (Role.HR, Role.MANAGER, Role.ADMIN)
+
+
+def _supervises_a_seat(user, session: TrainingSession) -> bool:
+    """Someone of the user's scope holds a seat (one EXISTS, the roster's own scope rule)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Enrolment.session_id == session.id,
+                    Enrolment.status == EnrolmentStatus.ENROLLED,
+                    Enrolment.person_id.in_(
+                        people.people_in_scope(user, active=None).with_only_columns(User.id)
+                    ),
+                )
+            )
+        )
+    )
+
+
+def can_print_sign_in_sheet(user, session: TrainingSession, *, sees_a_seat=None) -> bool:
+    """`sees_a_seat`: whether the user's roster of the session shows someone with a seat, when
+    the caller knows it already (the session page has the roster); else one query asks."""
+    if not in_property(user, session.property_id):
+        return False
+    if has_role(user, *WHOLE_PROPERTY) or user.id == session.trainer_id:
+        return True
+    if not has_role(user, Role.SUPERVISOR):
+        return False
+    if session.created_by_id == user.id:
+        return True
+    if session.trainer is not None and supervises_department(user, session.trainer.department_id):
+        return True
+    return _supervises_a_seat(user, session) if sees_a_seat is None else bool(sees_a_seat)
+
+
+def can_print_training_record(user, person: User) -> bool:
+    if not in_property(user, person.property_id):
+        return False
+    if user.id == person.id:
+        return True
+    return has_role(user, Role.SUPERVISOR, *WHOLE_PROPERTY) and people.in_scope(user, person)

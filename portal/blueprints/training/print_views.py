@@ -1,84 +1,40 @@
 """Training documents: a session's sign-in sheet and a person's training record (PDF).
 
 The view checks access and sends the document (portal/pdf.py renders it away from the web
-worker). The access rules live here with the routes they guard:
+worker). The rules are in permissions.py:
 
-- the sign-in sheet lists everyone with a seat, so it is for those who run the roll call of
-  the whole session: HR, managers and admins of the property, the trainer, the supervisor who
-  scheduled it, and supervisors of the trainer's department or of someone with a seat (the
-  people their roster on the session page shows);
-- a training record is for the person, their supervisor (the departments they supervise), and
-  HR, managers and admins of their property (who may see the person's page);
-- the compliance matrix is for whoever sees its page (can_view_compliance), with the page's
-  department filter: supervisors print their departments' people, the others their property's.
+- the sign-in sheet lists everyone with a seat: for those who run the roll call of the whole
+  session (permissions.can_print_sign_in_sheet);
+- a training record: for the person, their supervisor and HR (can_print_training_record);
+- the compliance matrix: for whoever sees its page (can_view_compliance), with the page's
+  department filter.
 """
 
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from portal.blueprints.people import services as people
 from portal.blueprints.people.models import User
 from portal.blueprints.people.pdf import language_of
-from portal.blueprints.training import bp, documents, services
+from portal.blueprints.training import bp, documents
 from portal.blueprints.training.compliance_views import department_filter
-from portal.blueprints.training.models import Enrolment, EnrolmentStatus, TrainingSession
-from portal.blueprints.training.permissions import can_view_compliance, can_view_session
+from portal.blueprints.training.models import EnrolmentStatus, TrainingSession
+from portal.blueprints.training.permissions import (
+    can_print_sign_in_sheet,
+    can_print_training_record,
+    can_view_compliance,
+    can_view_session,
+)
 from portal.blueprints.training.views import _bounded, _session
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.htmx import redirect_to
 from portal.i18n import gettext as _
 from portal.modules import Link
-from portal.permissions import has_role, in_property, supervises_department
-from portal.roles import Role
+from portal.permissions import in_property
 from portal.security import require
-
-# Who sees every seat of a session of their property (their scope is the whole property).
-WHOLE_PROPERTY = (Role.HR, Role.MANAGER, Role.ADMIN)
-
-
-# --- access ---------------------------------------------------------------------------------
-def _supervises_a_seat(user, session: TrainingSession) -> bool:
-    """Someone of the user's scope holds a seat (one EXISTS, the roster's own scope rule)."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Enrolment.session_id == session.id,
-                    Enrolment.status == EnrolmentStatus.ENROLLED,
-                    Enrolment.person_id.in_(services.scope_ids(user)),
-                )
-            )
-        )
-    )
-
-
-def can_print_sign_in_sheet(user, session: TrainingSession, *, sees_a_seat=None) -> bool:
-    """`sees_a_seat`: whether the user's roster of the session shows someone with a seat, when
-    the caller knows it already (the session page has the roster); else one query asks."""
-    if not in_property(user, session.property_id):
-        return False
-    if has_role(user, *WHOLE_PROPERTY) or user.id == session.trainer_id:
-        return True
-    if not has_role(user, Role.SUPERVISOR):
-        return False
-    if session.created_by_id == user.id:
-        return True
-    if session.trainer is not None and supervises_department(user, session.trainer.department_id):
-        return True
-    return _supervises_a_seat(user, session) if sees_a_seat is None else bool(sees_a_seat)
-
-
-def can_print_training_record(user, person: User) -> bool:
-    if not in_property(user, person.property_id):
-        return False
-    if user.id == person.id:
-        return True
-    return has_role(user, Role.SUPERVISOR, *WHOLE_PROPERTY) and people.in_scope(user, person)
 
 
 @bp.context_processor
