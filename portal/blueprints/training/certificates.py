@@ -5,6 +5,7 @@ a new certificate."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,9 +77,11 @@ def record(property_id: int, data: CertificateData, *, by: User) -> Certificate:
     return certificate
 
 
+@functools.cache
 def newest():
-    """SQL: the certificate is the newest of its person and programme (a renewal replaces)."""
-    later = aliased(Certificate)
+    """SQL: the certificate is the newest of its person and programme (a renewal replaces).
+    Built once: a new alias per request cost the manager's home page a quarter of its time."""
+    later = aliased(Certificate, name="later_certificate")
     return ~exists().where(
         later.person_id == Certificate.person_id,
         later.programme_id == Certificate.programme_id,
