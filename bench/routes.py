@@ -215,6 +215,14 @@ ROUTES: tuple[Route, ...] = (
         "employee",
         values=lambda ids: {"session_id": ids.training_future_session_id},
     ),
+    Route("training calendar, month", "training.calendar", "employee"),
+    Route(
+        "training calendar, this week",
+        "training.calendar",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"view": "week"},
+    ),
     Route("training programmes", "training.programmes", "hr"),
     Route("new training programme form", "training.create_programme", "hr"),
     Route(

@@ -35,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Connection, ForeignKey, Index, String, select, text
+from sqlalchemy import Connection, ForeignKey, Index, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, advisory_lock, utcnow
@@ -138,6 +138,17 @@ def record(
     db.session.add(event)
     db.session.flush([event])
     return event
+
+
+def newest_change(property_id: int):
+    """SQL, a scalar: when the newest audit row of a property was written. Every change writes
+    one, so a summary keyed by this time (portal.memo) is recomputed after any change and
+    never before (read from the index on property and time, whatever the trail's length)."""
+    return (
+        select(func.max(AuditEvent.occurred_at))
+        .where(AuditEvent.property_id == property_id)
+        .scalar_subquery()
+    )
 
 
 def describe_changes(before: dict, after: dict) -> str:

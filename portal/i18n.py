@@ -193,6 +193,14 @@ def fmt_datetime(value: datetime | None) -> str:
     return f"{v.day} {_EN_MONTHS[v.month]} {v.year:04d}, {v.hour:02d}:{v.minute:02d}"
 
 
+def fmt_time(value: datetime | None) -> str:
+    """The local time of day of the property, 24-hour (14:05 in both languages)."""
+    if value is None:
+        return ""
+    v = _local(value)
+    return f"{v.hour:02d}:{v.minute:02d}"
+
+
 def fmt_number(value) -> str:
     return "" if value is None else format_decimal(value)
 
@@ -226,6 +234,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         date=fmt_date,
         datetime=fmt_datetime,
+        time=fmt_time,
         number=fmt_number,
         money=fmt_money,
         localized=localized,

@@ -90,10 +90,12 @@ def app(instance_dir):
 
 @pytest.fixture(autouse=True)
 def _fresh_pdf_cache():
-    """Each test starts with an empty document cache (ids repeat once a test rolls back)."""
-    from portal import pdf
+    """Each test starts with an empty document cache and memos (ids repeat once a test rolls
+    back)."""
+    from portal import memo, pdf
 
     pdf._cache.clear()
+    memo.clear_all()
 
 
 @pytest.fixture

@@ -13,6 +13,21 @@ CASES = [
     Case(
         "training.index", "supervisor", "/training/?show=open", 5, fragment=True, expect="Briefing"
     ),
+    Case(
+        "training.calendar",
+        "employee",
+        "/training/calendar?day={training_day}",
+        4,
+        expect="Briefing on towels",
+    ),
+    Case(
+        "training.calendar",
+        "supervisor",
+        "/training/calendar?view=week&day={training_day}",
+        4,
+        fragment=True,
+        expect="Briefing on towels",
+    ),
     Case("training.programmes", "hr", "/training/programmes", 2, expect="Briefing"),
     Case("training.create_programme", "hr", "/training/programmes/new", 3, expect="Pass mark"),
     Case(
@@ -109,6 +124,8 @@ def world(prop, ids):
         "training_programme": programme.id,
         "training_future": future.id,
         "training_running": running.id,
+        # The local day of the upcoming session: the calendar's month and week that show it.
+        "training_day": services.to_local(future.starts_at).date().isoformat(),
         "training_department": factories.department(prop, "HK").id,
     }
 

@@ -233,6 +233,18 @@ ROWS = access.domain(
     [
         Row("training.index", ALL, page("Training sessions", "Fire drill basics"), given=future),
         Row(
+            # A list of the actor's own property (no record named): another property's
+            # sessions never show there (tests/training/test_calendar.py).
+            "training.calendar",
+            ALL,
+            page("Training calendar", "Fire drill basics", "Ballroom A"),
+            args=lambda c: {
+                "view": "week",
+                "day": services.to_local(future(c).starts_at).date().isoformat(),
+            },
+            given=future,
+        ),
+        Row(
             "training.programmes",
             ALL,
             page("Training programmes", "Fire drill basics"),

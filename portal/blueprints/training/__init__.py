@@ -15,6 +15,7 @@ def module() -> Module:
     from portal.blueprints.training import (  # noqa: F401 - the routes
         assignments,
         budget_views,
+        calendar_views,
         cards,
         certificates_views,
         compliance_views,
@@ -75,6 +76,12 @@ def module() -> Module:
                 frozenset(Role),
                 order=45,
                 numbers=cards.certificate_numbers,
+            ),
+            Card(
+                cards.compliance_card,
+                frozenset({Role.HR, Role.MANAGER}),
+                order=35,
+                numbers=cards.compliance_numbers,
             ),
             Card(
                 cards.training_budget,

@@ -778,6 +778,46 @@ def open_clause(viewer: User):
     return and_(attendance_open(), Enrolment.person_id.in_(scope_ids(viewer)))
 
 
+def _mine(viewer: User):
+    """SQL: the viewer's own enrolment status in the session of the row (None: not enrolled)."""
+    return (
+        select(Enrolment.status)
+        .where(
+            Enrolment.session_id == TrainingSession.id,
+            Enrolment.person_id == viewer.id,
+            Enrolment.status != EnrolmentStatus.CANCELLED,
+        )
+        .correlate(TrainingSession)
+        .scalar_subquery()
+    )
+
+
+def _property_sessions(viewer: User):
+    """Sessions of the viewer's property with their programme and trainer, and the viewer's
+    own enrolment status beside each (`mine`): what the list and the calendar show."""
+    return (
+        select(TrainingSession, _mine(viewer).label("mine"))
+        .join(Programme, Programme.id == TrainingSession.programme_id)
+        .options(joinedload(TrainingSession.programme), joinedload(TrainingSession.trainer))
+        .where(TrainingSession.property_id == viewer.property_id)
+    )
+
+
+def filter_sessions(query, *, programme_id: int | None = None, department_id: int | None = None):
+    """The filters of the list and the calendar: sessions of one programme; sessions of the
+    programmes a department must take."""
+    if programme_id:
+        query = query.where(TrainingSession.programme_id == programme_id)
+    if department_id:
+        query = query.where(
+            exists().where(
+                programme_departments.c.programme_id == TrainingSession.programme_id,
+                programme_departments.c.department_id == department_id,
+            )
+        )
+    return query
+
+
 def sessions_query(
     viewer: User,
     *,
@@ -788,22 +828,7 @@ def sessions_query(
     """Sessions of the viewer's property, with the viewer's own enrolment status beside each:
     upcoming (not over yet), today's, with attendance still open (of people in the viewer's
     scope) or past; of one programme; of programmes a department must take."""
-    mine = (
-        select(Enrolment.status)
-        .where(
-            Enrolment.session_id == TrainingSession.id,
-            Enrolment.person_id == viewer.id,
-            Enrolment.status != EnrolmentStatus.CANCELLED,
-        )
-        .correlate(TrainingSession)
-        .scalar_subquery()
-    )
-    query = (
-        select(TrainingSession, mine.label("mine"))
-        .join(Programme, Programme.id == TrainingSession.programme_id)
-        .options(joinedload(TrainingSession.programme), joinedload(TrainingSession.trainer))
-        .where(TrainingSession.property_id == viewer.property_id)
-    )
+    query = _property_sessions(viewer)
     now = utcnow()
     if show == "today":
         query = query.where(today_clause(), involves(viewer))
@@ -817,16 +842,37 @@ def sessions_query(
         query = query.where(TrainingSession.ends_at < now)
     else:
         query = query.where(TrainingSession.ends_at >= now)
-    if programme_id:
-        query = query.where(TrainingSession.programme_id == programme_id)
-    if department_id:
-        query = query.where(
-            exists().where(
-                programme_departments.c.programme_id == TrainingSession.programme_id,
-                programme_departments.c.department_id == department_id,
-            )
-        )
+    query = filter_sessions(query, programme_id=programme_id, department_id=department_id)
     order = (
         TrainingSession.starts_at.desc() if show in ("past", "open") else TrainingSession.starts_at
     )
     return query.order_by(order, TrainingSession.id)
+
+
+# The most sessions one month or week of the calendar shows (a property runs a few a day).
+CALENDAR_LIMIT = 500
+
+
+def sessions_between(
+    viewer: User,
+    start: datetime,
+    end: datetime,
+    *,
+    programme_id: int | None = None,
+    department_id: int | None = None,
+    limit: int = CALENDAR_LIMIT,
+) -> list[tuple[TrainingSession, str | None]]:
+    """The sessions of the viewer's property that overlap [start, end) (UTC; the calendar's
+    month or week, from local_day_start), filtered as the list is, each with the viewer's own
+    enrolment status, in start order; at most `limit` of them, in one query."""
+    query = filter_sessions(
+        _property_sessions(viewer).where(
+            TrainingSession.starts_at < end, TrainingSession.ends_at > start
+        ),
+        programme_id=programme_id,
+        department_id=department_id,
+    )
+    rows = db.session.execute(
+        query.order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit)
+    ).all()
+    return [(session, mine) for session, mine in rows]
