@@ -310,6 +310,7 @@ def walk(people, draft_id, prop_id, training=None):
         "/training/",
         f"/training/sessions/{session_id}",
         "/training/sessions/new",
+        "/training/calendar?view=week",
     ]
     hr_training = [
         "/training/programmes",
