@@ -33,7 +33,7 @@ TEST_DEBS := $(RUN_DEBS) chromium
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test system-deps-bench setup bench bench-load bench-compliance clean
+        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
@@ -103,6 +103,11 @@ bench-load: setup system-deps-bench
 # The training compliance matrix, 500 people x 20 programmes, on SQLite in process (< 300 ms).
 bench-compliance: setup
 	$(BIN)/python bench/compliance.py
+
+# Supervisors tapping attendance rows at once (gunicorn, wrk); writes bench/REPORT-attendance.md.
+# PostgreSQL (BENCH_PG_URL) by default; ARGS="--db both" adds SQLite.
+bench-attendance: setup system-deps-bench
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/attendance.py $(ARGS)
 
 system-deps-bench:
 	@bash tools/system-deps.sh $(BENCH_DEBS)

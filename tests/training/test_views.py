@@ -147,6 +147,26 @@ def test_a_tap_with_htmx_swaps_the_row(client, db, login_as):
     assert [r.mark for r in rows] == ["late", "present"] and rows[1].corrects_id == rows[0].id
 
 
+def test_a_tap_reads_again_only_the_new_mark(client, db, login_as, count_queries):
+    """The row answered after a tap is the row as it now stands, in a fixed number of
+    queries: nothing this request loaded is read twice (database.commit_keeping_loaded)."""
+    supervisor = login_as("supervisor")
+    _, _session, seat = _roll(db, supervisor.property)
+    client.post_form(f"/training/enrolments/{seat.id}/mark", {"mark": "late"}, htmx=True)
+    with count_queries() as tap:
+        response = client.post_form(
+            f"/training/enrolments/{seat.id}/mark", {"mark": "absent"}, htmx=True
+        )
+    html = response.get_data(as_text=True)
+    assert "portal-mark-absent is-current" in html and "portal-mark-late is-current" not in html
+    assert "text-bg-danger" in html and "corrected" in html  # the new mark, a correction
+    assert "Ann Row: Absent" in html
+    # session, enrolment, the supervisor's departments, current mark, attendance row, lock
+    # (PostgreSQL only), last audit hash, audit row, the row's mark again.
+    assert tap.count <= 9, "\n".join(tap.statements)
+    assert sum("FROM users" in q and "user_sessions" not in q for q in tap.statements) <= 1
+
+
 def test_marks_and_scores_without_javascript(client, db, login_as):
     supervisor = login_as("supervisor")
     _, session, seat = _roll(db, supervisor.property)

@@ -44,6 +44,7 @@ from portal.blueprints.training.permissions import (
     can_view_programme,
     can_view_session,
 )
+from portal.database import commit_keeping_loaded
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -402,10 +403,15 @@ def _row_context(enrolment: Enrolment, attendance, session: TrainingSession, **e
 
 def _answer_row(enrolment: Enrolment, *, form=None, message=None, failed=False):
     """The row again for htmx (with the message in the fixed status area); without
-    JavaScript, 303 back to the session, or the session page with the row's error (422)."""
+    JavaScript, 303 back to the session, or the session page with the row's error (422).
+
+    After a refusal the row is read again whole (someone else may have marked it); after a
+    mark, only its current mark is read again (roster_row): the enrolment, its session and
+    the signed-in person are as this request loaded them (commit_keeping_loaded)."""
     if is_htmx():
-        db.session.expire_all()
-        enrolment = _enrolment(enrolment.id)
+        if failed:
+            db.session.expire_all()
+            enrolment = _enrolment(enrolment.id)
         if message:
             flash(message, "danger" if failed else "success")
         row = services.roster_row(enrolment)
@@ -434,7 +440,7 @@ def _answer_row(enrolment: Enrolment, *, form=None, message=None, failed=False):
 def _record(enrolment: Enrolment, form, **values):
     try:
         services.record_attendance(enrolment, by=current_user, **values)
-        db.session.commit()
+        commit_keeping_loaded()
     except DomainError as error:
         db.session.rollback()
         error.attach(form)
