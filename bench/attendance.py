@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -145,23 +144,7 @@ def mark_mix(cookie: str, token: str, seat_ids: list[int]) -> list[str]:
 
 
 def run_wrk_mix(port: int, lines: list[str], seconds: float, tmp: Path, what: str):
-    mix = tmp / "marks.txt"
-    mix.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    argv = load._wrk_argv(port, "/", seconds, {})
-    done = subprocess.run(  # noqa: S603 - wrk from PATH, fixed arguments
-        argv,
-        capture_output=True,
-        text=True,
-        timeout=seconds + 120,
-        check=False,
-        env={
-            **os.environ,
-            "BENCH_WRK_MIX": str(mix),
-            "BENCH_WRK_THREADS": str(load.THREADS),
-            "BENCH_WRK_REFUSED": REFUSED_TEXT,
-        },
-    )
-    return load._parse_wrk(done.stdout + done.stderr, what)
+    return load.wrk_mix(port, lines, seconds, tmp, what, env={"BENCH_WRK_REFUSED": REFUSED_TEXT})
 
 
 def one_database(db: str, opts, tmp: Path) -> dict:

@@ -432,7 +432,15 @@ def wrk(
     return sample
 
 
-def wrk_mix(port: int, lines: list[str], seconds: float, tmp: Path) -> Sample:
+def wrk_mix(
+    port: int,
+    lines: list[str],
+    seconds: float,
+    tmp: Path,
+    what: str = "the mixed requests of the memory phase",
+    env: dict[str, str] | None = None,
+) -> Sample:
+    """wrk through the requests of `lines` (BENCH_WRK_MIX of bench/wrk_report.lua)."""
     mix = tmp / "mix.txt"
     mix.write_text("\n".join(lines) + "\n", encoding="utf-8")
     argv = _wrk_argv(port, "/", seconds, {})
@@ -442,9 +450,14 @@ def wrk_mix(port: int, lines: list[str], seconds: float, tmp: Path) -> Sample:
         text=True,
         timeout=seconds + 120,
         check=False,
-        env={**os.environ, "BENCH_WRK_MIX": str(mix)},
+        env={
+            **os.environ,
+            "BENCH_WRK_MIX": str(mix),
+            "BENCH_WRK_THREADS": str(THREADS),
+            **(env or {}),
+        },
     )
-    return _parse_wrk(done.stdout + done.stderr, "the mixed requests of the memory phase")
+    return _parse_wrk(done.stdout + done.stderr, what)
 
 
 # --- one run: a database and a data set ---------------------------------------------------------
