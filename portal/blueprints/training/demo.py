@@ -234,6 +234,9 @@ def seed_training() -> bool:
         group = {"rooms": hk, "briefing": hk, "complaints": fo}.get(
             key, hk[:5] + fo[:4] + others[:3]
         )
+        if key in ("teamwork", "extinguisher"):  # all staff: half at each of the two sessions,
+            everyone = hk + fo + others  # the last few missed it
+            group = everyone[::2] if week < 7 else everyone[1::2][:-3]
         session = _session(
             hotel,
             programme,
