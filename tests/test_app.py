@@ -79,6 +79,17 @@ def test_static_files_may_be_cached(client, db):
         assert response.headers.get("Cache-Control") != "no-store"
 
 
+def test_every_page_names_the_portals_icon(client, db):
+    """Browsers ask for an icon: without one, every page cost a /favicon.ico 404 beside it."""
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert icon.get_data(as_text=True).startswith("<svg ") and "#16425b" in icon.get_data(
+            as_text=True
+        )
+
+
 def test_pages_have_no_inline_scripts_styles_or_cdn():
     for path in TEMPLATES.rglob("*.html"):
         if "pdf" in path.parts:
