@@ -38,14 +38,6 @@ def my_sessions_numbers(user) -> dict:
     return {
         "enrolled": mine.where(Enrolment.status == EnrolmentStatus.ENROLLED).scalar_subquery(),
         "waiting": mine.where(Enrolment.status == EnrolmentStatus.WAITING).scalar_subquery(),
-        "next": select(func.min(TrainingSession.starts_at))
-        .join(Enrolment, Enrolment.session_id == TrainingSession.id)
-        .where(
-            Enrolment.person_id == user.id,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            TrainingSession.starts_at >= now,
-        )
-        .scalar_subquery(),
     }
 
 
