@@ -197,13 +197,15 @@ def _session_query():
     global _SESSION_QUERY
     if _SESSION_QUERY is None:
         user = UserSession.user
-        # The people module maps the person; the core names its many-to-one relationships
-        # without importing it: the property (header), department and job title (cards,
-        # permissions) come with the person.
+        # The people module maps the person; the core names its relationships without
+        # importing it: the property (header), department and job title (cards,
+        # permissions) come with the person, and so do the departments a supervisor
+        # supervises (every permission of theirs reads them: a query of its own on every
+        # supervisor's page before). A collection joined: load_session reads the rows whole.
         related = user.property.mapper.relationships
         person = joinedload(user, innerjoin=True)
         options = [person.joinedload(related["property"].class_attribute, innerjoin=True)]
-        for name in ("department", "job_title"):
+        for name in ("department", "job_title", "supervises"):
             if name in related:
                 options.append(person.joinedload(related[name].class_attribute))
         _SESSION_QUERY = (
@@ -224,7 +226,11 @@ def load_session() -> None:
             _forget_sign_in()
         return
     now = utcnow()
-    row = db.session.scalar(_session_query(), {"token_hash": _hash(token)})
+    row = (
+        db.session.execute(_session_query(), {"token_hash": _hash(token)})
+        .unique()
+        .scalar_one_or_none()
+    )
     reason = _expiry_reason(row, now)
     if reason is not None:
         if row is not None and row.ended_at is None:
