@@ -149,3 +149,21 @@ def test_the_baseline_after_minor_and_major_versions(hotel):
         if r.person_id == reader.id
     ]
     assert row.version_number == "2.0"
+
+
+def test_the_baseline_is_each_sops_own(hotel):
+    """A reading of HK-001 1.0 stops counting once its 2.0 is in force, even while another SOP
+    has a version in force since a later day (the baseline is worked out per SOP, never from
+    the newest version of the whole library)."""
+    hr, manager = hotel["hr"], hotel["manager"]
+    today = local_today()
+    first = factories.sop(author=hr, approver=manager, dept="HK")
+    reader = factories.person("employee", prop=hotel["prop"], dept="HK")
+    reading.acknowledge(first.sop, first, reader)
+    draft = services.new_version(first.sop, by=hr, major=True)
+    services.submit_for_review(draft, by=hr)
+    services.approve(draft, approver=manager, effective_date=today)
+    first.effective_date, draft.effective_date = today - timedelta(30), today - timedelta(10)
+    factories.sop(number="HK-002", prop=hotel["prop"], author=hr, approver=manager, dept="HK")
+    db.session.flush()
+    assert three_answers(draft, reader, [hotel["hk"].id], today) == (False, False, (0, 1))

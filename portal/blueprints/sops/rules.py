@@ -151,7 +151,9 @@ def baseline_subquery(today: date | None = None):
             v.sop_id == sop.id,
             v.status == VersionStatus.APPROVED,
             v.minor_edit.is_(False),
-            v.version_key <= current_key,
+            # Two levels down, the lookup names the SOP of the outer query: said explicitly,
+            # or SQLAlchemy gives it a FROM of its own and compares with any SOP in force.
+            v.version_key <= current_key.correlate(sop),
         )
         .scalar_subquery()
     )
