@@ -122,6 +122,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.before_request(login_guard)
     app.after_request(enforce_checked)
     app.after_request(security_headers)
+    app.after_request(database.end_request)  # runs first: after_request hooks run in reverse
 
     @app.context_processor
     def _inject():
