@@ -39,16 +39,53 @@ class Card:
     `build(user)` returns the card as a dict (or None when there is nothing to show). It must
     use a fixed number of queries whatever the data size.
 
-    A card of numbers declares them instead: `numbers(user)` returns {name: scalar SQL} (e.g.
-    `select(func.count())...scalar_subquery()`), and `build(user, values)` gets {name: value}.
-    The home page reads the numbers of every card in one query, so a module that adds such a
-    card adds no query to the page.
+    A card of numbers declares them instead, as SQL built once: the home page reads the numbers
+    of every card in one query, so a module that adds such a card adds no query to the page,
+    and the query is composed once per shape, not on every visit (composing it and computing
+    its cache key cost six times what running it did).
+
+    - `numbers(user)` returns `Numbers(shape, params)`: what decides the form of the card's SQL
+      (e.g. the viewer's scope shape, people.scope_shape) and the values of its own bound
+      parameters, named after the module ("training_week_end"). It composes no SQL.
+    - `numbers_sql(shape)` returns {name: scalar SQL} (e.g.
+      `select(func.count())...scalar_subquery()`) whose values are all bound parameters: the
+      card's own, the scope's, or the page's (CARD_PARAMS: card_now, card_today, card_user_id,
+      card_property_id). Called once per shape; it must not read the request or the clock.
+    - `build(user, values)` gets {name: value}.
+
+    A parameter two cards both name must carry the same value (the scope's do); the home page
+    refuses a clash rather than give one card the other's number.
     """
 
     build: Callable
     roles: frozenset[str]
     order: int = 100
     numbers: Callable | None = None
+    numbers_sql: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A card's numbers for one person: the shape of their SQL, and its parameter values."""
+
+    shape: object = None  # hashable
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+CARD_PARAMS = ("card_now", "card_today", "card_user_id", "card_property_id")
+
+
+def card_params(user) -> dict:
+    """The values of the parameters every card's numbers may name (CARD_PARAMS)."""
+    from portal.database import utcnow
+    from portal.i18n import local_today
+
+    return {
+        "card_now": utcnow(),
+        "card_today": local_today(),
+        "card_user_id": user.id,
+        "card_property_id": user.property_id,
+    }
 
 
 @dataclass(frozen=True)

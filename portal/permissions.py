@@ -7,7 +7,7 @@ rule exists in two forms that must agree: `in_property()` for one loaded object 
 
 from __future__ import annotations
 
-from sqlalchemy import true
+from sqlalchemy import bindparam, true
 
 from portal.roles import Role
 
@@ -36,6 +36,19 @@ def in_property(user, property_id: int | None) -> bool:
 def property_clause(user, column):
     """SQL: rows of `column` (a property_id column) that the user may see."""
     return true() if sees_every_property(user) else column == user.property_id
+
+
+def property_shape(user) -> str:
+    """property_clause as a shape, for statements built once (property_clause_of)."""
+    return "every" if sees_every_property(user) else "one"
+
+
+def property_clause_of(shape: str, column, property_id=None):
+    """SQL of a property_shape; the property is `property_id` (a bound parameter: by default
+    the home page's card_property_id)."""
+    if shape == "every":
+        return true()
+    return column == (property_id if property_id is not None else bindparam("card_property_id"))
 
 
 def supervises_department(user, department_id: int | None) -> bool:

@@ -56,7 +56,7 @@ def test_the_numbers_of_every_card_are_read_in_one_query(
     app, db, ctx, login_as, count_queries, monkeypatch
 ):
     """A module's card of numbers adds no query: the home page reads them all at once."""
-    from sqlalchemy import func, literal, select
+    from sqlalchemy import bindparam, func, select
 
     from portal import modules
     from portal.blueprints.home import services
@@ -69,11 +69,12 @@ def test_the_numbers_of_every_card_are_read_in_one_query(
             lambda viewer, values: {"id": f"c{n}", "values": values},
             frozenset({"hr"}),
             order=n,
-            numbers=lambda viewer: {
+            numbers=lambda viewer: modules.Numbers(None, {f"test_n{n}": n}),
+            numbers_sql=lambda shape: {
                 "people": select(func.count(User.id))
-                .where(User.property_id == viewer.property_id)
+                .where(User.property_id == bindparam("card_property_id"))
                 .scalar_subquery(),
-                "n": literal(n),
+                "n": bindparam(f"test_n{n}"),
             },
         )
 
@@ -85,6 +86,78 @@ def test_the_numbers_of_every_card_are_read_in_one_query(
         assert queries.count == 1
         assert [card["values"]["n"] for card in built] == list(range(extra))
         assert {card["values"]["people"] for card in built} == {1}
+
+
+def test_a_card_s_sql_is_composed_once_and_counts_for_each_person(
+    app, db, ctx, login_as, monkeypatch
+):
+    """The numbers' statement is kept per shape, its values bound at each visit: two people of
+    the same shape at two properties each get their own property's count, and a person of
+    another shape gets a statement of their own."""
+    from sqlalchemy import bindparam, func, select
+
+    from portal import modules
+    from portal.blueprints.home import services
+    from portal.blueprints.people.models import User
+    from portal.permissions import property_clause_of, property_shape
+
+    composed = []
+
+    def numbers_sql(shape):
+        composed.append(shape)
+        return {
+            "people": select(func.count(User.id))
+            .where(property_clause_of(shape, User.property_id), User.role == bindparam("t_role"))
+            .scalar_subquery()
+        }
+
+    card = modules.Card(
+        lambda viewer, values: {"id": "t", "values": values},
+        frozenset({"hr", "admin"}),
+        numbers=lambda viewer: modules.Numbers(property_shape(viewer), {"t_role": "employee"}),
+        numbers_sql=numbers_sql,
+    )
+    monkeypatch.setattr(modules, "cards_for_role", lambda role: [card])
+    here, there = factories.property_(), factories.property_("HBR", name_en="Harbour House")
+    for _ in range(3):
+        factories.person("employee", prop=here)
+    factories.person("employee", prop=there)
+    hr_here = factories.person("hr", prop=here)
+    hr_there = factories.person("hr", prop=there)
+    admin = factories.person("admin", prop=there)
+    db.session.flush()
+    everyone = db.session.scalar(select(func.count(User.id)).where(User.role == "employee"))
+
+    def people(viewer):
+        (built,) = services.cards_for(viewer)
+        return built["values"]["people"]
+
+    assert [people(hr_here), people(hr_there), people(hr_here)] == [3, 1, 3]
+    assert people(admin) == everyone
+    assert composed == ["one", "every"]
+
+
+def test_two_cards_cannot_give_one_parameter_two_values(app, db, ctx, login_as, monkeypatch):
+    from sqlalchemy import bindparam
+
+    from portal import modules
+    from portal.blueprints.home import services
+
+    user = login_as("hr")
+
+    def card(value):
+        return modules.Card(
+            lambda viewer, values: {"id": "t"},
+            frozenset({"hr"}),
+            numbers=lambda viewer: modules.Numbers(None, {"shared": value}),
+            numbers_sql=lambda shape: {"n": bindparam("shared")},
+        )
+
+    monkeypatch.setattr(modules, "cards_for_role", lambda role: [card(1), card(2)])
+    with pytest.raises(ValueError, match="shared"):
+        services.cards_for(user)
+    monkeypatch.setattr(modules, "cards_for_role", lambda role: [card(1), card(1)])
+    assert len(services.cards_for(user)) == 2
 
 
 # --- how cards show what they count -------------------------------------------------------------

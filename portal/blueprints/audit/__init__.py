@@ -39,6 +39,7 @@ def module() -> Module:
                 frozenset({Role.HR, Role.ADMIN}),
                 order=80,
                 numbers=cards.audit_numbers,
+                numbers_sql=cards.audit_numbers_sql,
             )
         ],
         person_links=[person_history],

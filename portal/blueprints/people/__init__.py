@@ -47,6 +47,7 @@ def module() -> Module:
                 frozenset({Role.HR, Role.ADMIN, Role.MANAGER}),
                 order=70,
                 numbers=cards.people_numbers,
+                numbers_sql=cards.people_numbers_sql,
             ),
             Card(cards.my_team, frozenset({Role.SUPERVISOR, Role.MANAGER}), order=20),
         ],

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal import sessions
 from portal.blueprints.people import services
 from portal.blueprints.people.models import User
 from portal.blueprints.people.permissions import can_list_people
-from portal.database import utcnow
 from portal.i18n import gettext as _
-from portal.permissions import property_clause
+from portal.modules import Numbers
+from portal.permissions import property_clause_of, property_shape
 
 
 def my_details(user: User) -> dict:
@@ -28,20 +28,23 @@ def my_details(user: User) -> dict:
     }
 
 
-def people_numbers(user: User) -> dict:
+def people_numbers(user: User) -> Numbers:
     """The People card's numbers, read with every other card's in one query."""
+    return Numbers(property_shape(user))
 
+
+def people_numbers_sql(shape: str) -> dict:
     def count(*where):
         return (
             select(func.count(User.id))
-            .where(property_clause(user, User.property_id), *where)
+            .where(property_clause_of(shape, User.property_id), *where)
             .scalar_subquery()
         )
 
     return {
         "active": count(User.active.is_(True)),
         "inactive": count(User.active.is_(False)),
-        "locked": count(User.locked_until > utcnow()),
+        "locked": count(User.locked_until > bindparam("card_now")),
     }
 
 

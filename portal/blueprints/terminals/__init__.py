@@ -28,6 +28,7 @@ def module() -> Module:
                 frozenset({Role.ADMIN}),
                 order=90,
                 numbers=cards.terminal_numbers,
+                numbers_sql=cards.terminal_numbers_sql,
             )
         ],
     )

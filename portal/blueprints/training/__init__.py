@@ -69,6 +69,7 @@ def module() -> Module:
                 frozenset({Role.EMPLOYEE}),
                 order=15,
                 numbers=cards.my_sessions_numbers,
+                numbers_sql=cards.my_sessions_numbers_sql,
             ),
             Card(cards.still_to_take, frozenset({Role.EMPLOYEE}), order=12),
             Card(
@@ -76,24 +77,28 @@ def module() -> Module:
                 frozenset(Role),
                 order=45,
                 numbers=cards.certificate_numbers,
+                numbers_sql=cards.certificate_numbers_sql,
             ),
             Card(
                 cards.compliance_card,
                 frozenset({Role.HR, Role.MANAGER}),
                 order=35,
                 numbers=cards.compliance_numbers,
+                numbers_sql=cards.compliance_numbers_sql,
             ),
             Card(
                 cards.training_budget,
                 frozenset({Role.HR, Role.MANAGER}),
                 order=40,
                 numbers=cards.budget_numbers,
+                numbers_sql=cards.budget_numbers_sql,
             ),
             Card(
                 cards.supervisor_training,
                 frozenset({Role.SUPERVISOR}),
                 order=25,
                 numbers=cards.supervisor_numbers,
+                numbers_sql=cards.supervisor_numbers_sql,
             ),
         ],
     )

@@ -64,10 +64,10 @@ def year_bounds(year: int):
     return local_day_start(date(year, 1, 1)), local_day_start(date(year + 1, 1, 1))
 
 
-def spend_columns(property_id: int, year: int):
-    """(spent, planned, sessions) of the year as SQL sums (the home card reads them with the
-    other cards' numbers)."""
-    start, end = year_bounds(year)
+def spend_columns(property_id, start, end, now):
+    """(spent, planned) of the year from `start` to `end` as SQL sums, spent being what
+    sessions ended by `now` cost (the home card reads them with the other cards' numbers; every
+    value may be a bound parameter)."""
     cost = Programme.cost_per_session
     base = (
         select()
@@ -79,7 +79,7 @@ def spend_columns(property_id: int, year: int):
             TrainingSession.starts_at < end,
         )
     )
-    ended = TrainingSession.ends_at <= utcnow()
+    ended = TrainingSession.ends_at <= now
     return (
         base.add_columns(func.sum(case((ended, cost), else_=0))).scalar_subquery(),
         base.add_columns(func.sum(cost)).scalar_subquery(),

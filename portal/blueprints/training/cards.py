@@ -26,14 +26,21 @@ from portal.extensions import db
 from portal.i18n import fmt_date, fmt_datetime, fmt_money, fmt_time, local_today, localized
 from portal.i18n import gettext as _
 from portal.memo import Memo
+from portal.modules import Numbers
 
 
-def my_sessions_numbers(user) -> dict:
-    now = utcnow()
+def my_sessions_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def my_sessions_numbers_sql(_shape) -> dict:
     mine = (
         select(func.count(Enrolment.id))
         .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
-        .where(Enrolment.person_id == user.id, TrainingSession.ends_at >= now)
+        .where(
+            Enrolment.person_id == bindparam("card_user_id"),
+            TrainingSession.ends_at >= bindparam("card_now"),
+        )
     )
     return {
         "enrolled": mine.where(Enrolment.status == EnrolmentStatus.ENROLLED).scalar_subquery(),
@@ -149,32 +156,52 @@ def my_sessions(user, numbers: dict) -> dict:
     return card
 
 
-def supervisor_numbers(user) -> dict:
+def supervisor_numbers(user) -> Numbers:
+    shape, params = people.scope_shape(user)
+    start, end = services.today_bounds()
+    return Numbers(
+        shape,
+        {
+            **params,
+            "training_day_start": start,
+            "training_day_end": end,
+            "training_week_end": utcnow() + timedelta(days=7),
+        },
+    )
+
+
+def supervisor_numbers_sql(shape: str) -> dict:
+    """Today's sessions to run, rows still to mark, people booked in the next 7 days: the
+    rules of the session list, with the supervisor's scope and the times bound parameters."""
+    scope = services.scope_ids_of(shape)
+    now = bindparam("card_now")
     today = (
         select(func.count(TrainingSession.id))
         .where(
-            TrainingSession.property_id == user.property_id,
-            services.today_clause(),
-            services.involves(user),
+            TrainingSession.property_id == bindparam("card_property_id"),
+            services.today_clause(bindparam("training_day_start"), bindparam("training_day_end")),
+            services.involves(bindparam("card_user_id"), scope),
         )
         .scalar_subquery()
     )
     still_open = (
         select(func.count(Enrolment.id))
         .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
-        .where(TrainingSession.property_id == user.property_id, services.open_clause(user))
+        .where(
+            TrainingSession.property_id == bindparam("card_property_id"),
+            services.open_clause(scope, now),
+        )
         .scalar_subquery()
     )
-    now = utcnow()
     week = (
         select(func.count(Enrolment.id))
         .join(TrainingSession, TrainingSession.id == Enrolment.session_id)
         .where(
-            TrainingSession.property_id == user.property_id,
+            TrainingSession.property_id == bindparam("card_property_id"),
             TrainingSession.starts_at >= now,
-            TrainingSession.starts_at < now + timedelta(days=7),
+            TrainingSession.starts_at < bindparam("training_week_end"),
             Enrolment.status == EnrolmentStatus.ENROLLED,
-            Enrolment.person_id.in_(services.scope_ids(user)),
+            Enrolment.person_id.in_(scope),
         )
         .scalar_subquery()
     )
@@ -246,11 +273,22 @@ def still_to_take(user) -> dict | None:
     return card
 
 
-def budget_numbers(user) -> dict:
-    spent, planned = budget.spend_columns(user.property_id, local_today().year)
+def budget_numbers(user) -> Numbers:
+    start, end = budget.year_bounds(local_today().year)
+    return Numbers(None, {"training_year_start": start, "training_year_end": end})
+
+
+def budget_numbers_sql(_shape) -> dict:
+    property_id = bindparam("card_property_id")
+    spent, planned = budget.spend_columns(
+        property_id,
+        bindparam("training_year_start"),
+        bindparam("training_year_end"),
+        bindparam("card_now"),
+    )
     set_budget = (
         select(TrainingSettings.annual_budget)
-        .where(TrainingSettings.property_id == user.property_id)
+        .where(TrainingSettings.property_id == property_id)
         .scalar_subquery()
     )
     return {
@@ -278,8 +316,12 @@ def training_budget(user, numbers: dict) -> dict:
     }
 
 
-def certificate_numbers(user) -> dict:
-    return certificates.counts(user)
+def certificate_numbers(user) -> Numbers:
+    return Numbers(*certificates.counts_params(user))
+
+
+def certificate_numbers_sql(shape: str) -> dict:
+    return certificates.counts_sql(shape)
 
 
 def certificates_card(user, numbers: dict) -> dict | None:
@@ -327,8 +369,12 @@ MEMO_BUCKET = timedelta(minutes=5)  # a session ending counts its completions wi
 DEPARTMENTS_SHOWN = 5
 
 
-def compliance_numbers(user) -> dict:
-    return {"changed": audit.newest_change(user.property_id)}
+def compliance_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def compliance_numbers_sql(_shape) -> dict:
+    return {"changed": audit.newest_change(bindparam("card_property_id"))}
 
 
 def department_standings(user) -> list[DepartmentStanding]:

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import audit
@@ -89,8 +89,10 @@ def newest():
     )
 
 
-def show_clause(show: str, today: date):
-    soon = today + timedelta(days=CERTIFICATE_WARNING_DAYS)
+def show_clause(show: str, today, soon=None):
+    """SQL: the newest certificates expired before `today`, or expiring from it to `soon` (60
+    days on by default; both may be bound parameters)."""
+    soon = today + timedelta(days=CERTIFICATE_WARNING_DAYS) if soon is None else soon
     if show == "expired":
         return and_(newest(), Certificate.expires_on < today)
     if show == "expiring":
@@ -121,18 +123,27 @@ def query(viewer: User, show: str):
     return statement.order_by(order, Certificate.id)
 
 
-def counts(viewer: User) -> dict:
-    """{expiring, expired} as scalar SQL for the home card (read with every card's numbers)."""
-    today = local_today()
-    scope = people.people_in_scope(viewer).with_only_columns(User.id).order_by(None)
+def counts_params(viewer: User) -> tuple[str, dict]:
+    """The shape and values of counts_sql for the viewer (the people service's scope shape)."""
+    shape, params = people.scope_shape(viewer)
+    soon = local_today() + timedelta(days=CERTIFICATE_WARNING_DAYS)
+    return shape, {**params, "training_certificates_soon": soon}
+
+
+def counts_sql(shape: str) -> dict:
+    """{expiring, expired} as scalar SQL for the home card (read with every card's numbers),
+    its values bound parameters: the scope's, the page's (card_property_id, card_today) and
+    training_certificates_soon."""
+    scope = select(User.id).where(people.scope_clause_of(shape), User.active.is_(True))
+    today, soon = bindparam("card_today"), bindparam("training_certificates_soon")
 
     def count(show):
         return (
             select(func.count(Certificate.id))
             .where(
-                Certificate.property_id == viewer.property_id,
+                Certificate.property_id == bindparam("card_property_id"),
                 Certificate.person_id.in_(scope),
-                show_clause(show, today),
+                show_clause(show, today, soon),
             )
             .scalar_subquery()
         )

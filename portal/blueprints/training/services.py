@@ -679,6 +679,12 @@ def scope_ids(viewer: User):
     return people.people_in_scope(viewer, active=None).with_only_columns(User.id).order_by(None)
 
 
+def scope_ids_of(shape: str):
+    """scope_ids for a statement built once: the scope's values are bound parameters
+    (people.scope_shape)."""
+    return select(User.id).where(people.scope_clause_of(shape))
+
+
 def roster(session: TrainingSession, viewer: User) -> list[tuple[Enrolment, Attendance | None]]:
     """The seats and waiting list of a session that `viewer` may see (HR: everyone; a
     supervisor: their departments' people; an employee: themselves), each with its current
@@ -723,12 +729,12 @@ def people_to_enrol(session: TrainingSession, viewer: User, limit: int = 300) ->
     )
 
 
-def attendance_open():
+def attendance_open(now=None):
     """SQL: enrolments with a seat in a session that has started and no mark yet (the list
-    and the home card use this one rule)."""
+    and the home card use this one rule). `now` may be a bound parameter."""
     return and_(
         Enrolment.status == EnrolmentStatus.ENROLLED,
-        TrainingSession.starts_at <= utcnow(),
+        TrainingSession.starts_at <= (utcnow() if now is None else now),
         ~exists().where(Attendance.enrolment_id == Enrolment.id),
     )
 
@@ -743,21 +749,25 @@ def today_bounds() -> tuple[datetime, datetime]:
 SHOWS = ("upcoming", "mine", "today", "open", "past")
 
 
-def involves(viewer: User):
-    """SQL: sessions the viewer runs or where people of their scope hold a seat (the
-    supervisor's "today's sessions to run": the list and the home card use this rule)."""
+def involves(trainer_id, scope):
+    """SQL: sessions the viewer (`trainer_id`) runs or where people of their `scope` (SQL of
+    ids: scope_ids) hold a seat (the supervisor's "today's sessions to run": the list and the
+    home card use this rule)."""
     return or_(
-        TrainingSession.trainer_id == viewer.id,
+        TrainingSession.trainer_id == trainer_id,
         exists().where(
             Enrolment.session_id == TrainingSession.id,
             Enrolment.status == EnrolmentStatus.ENROLLED,
-            Enrolment.person_id.in_(scope_ids(viewer)),
+            Enrolment.person_id.in_(scope),
         ),
     )
 
 
-def today_clause():
-    start, end = today_bounds()
+def today_clause(start=None, end=None):
+    """SQL: sessions running on the local day from `start` to `end` (today's by default; bound
+    parameters in a statement built once)."""
+    if start is None:
+        start, end = today_bounds()
     return and_(TrainingSession.starts_at < end, TrainingSession.ends_at >= start)
 
 
@@ -773,9 +783,10 @@ def mine_clause(viewer: User):
     )
 
 
-def open_clause(viewer: User):
-    """SQL: enrolments of people in the viewer's scope whose attendance is still open."""
-    return and_(attendance_open(), Enrolment.person_id.in_(scope_ids(viewer)))
+def open_clause(scope, now=None):
+    """SQL: enrolments of people in the viewer's `scope` (SQL of ids: scope_ids) whose
+    attendance is still open."""
+    return and_(attendance_open(now), Enrolment.person_id.in_(scope))
 
 
 def _mine(viewer: User):
@@ -831,12 +842,14 @@ def sessions_query(
     query = _property_sessions(viewer)
     now = utcnow()
     if show == "today":
-        query = query.where(today_clause(), involves(viewer))
+        query = query.where(today_clause(), involves(viewer.id, scope_ids(viewer)))
     elif show == "mine":
         query = query.where(mine_clause(viewer))
     elif show == "open":
         query = query.where(
-            exists().where(Enrolment.session_id == TrainingSession.id, open_clause(viewer))
+            exists().where(
+                Enrolment.session_id == TrainingSession.id, open_clause(scope_ids(viewer))
+            )
         )
     elif show == "past":
         query = query.where(TrainingSession.ends_at < now)
