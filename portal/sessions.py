@@ -22,7 +22,7 @@ from sqlalchemy import ForeignKey, String, bindparam, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from portal import audit
-from portal.database import UTCDateTime, utcnow, write_intent
+from portal.database import UTCDateTime, built_once, utcnow, write_intent
 from portal.extensions import db
 
 PASSIVE_ATTR = "portal_passive"
@@ -313,9 +313,14 @@ def passive(view):
 
 def previous_sign_in(user) -> datetime | None:
     """When this person signed in before the current sign-in (None: this is the first)."""
-    return db.session.scalar(
+    return db.session.scalar(_previous_sign_in_statement(), {"user_id": user.id})
+
+
+@built_once
+def _previous_sign_in_statement():
+    return (
         select(UserSession.created_at)
-        .where(UserSession.user_id == user.id)
+        .where(UserSession.user_id == bindparam("user_id"))
         .order_by(UserSession.created_at.desc())
         .offset(1)
         .limit(1)

@@ -47,7 +47,7 @@ def three_answers(version, person, department_ids, today):
     (row,) = reading.list_sops(person, sop_id=version.sop_id, today=today)
     table = {r.person_id: r for r in reading.coverage(version.sop, today=today, page=0).page.items}
     counts = {
-        c.sop.id: c
+        c.sop_id: c
         for c in reading.department_coverage(version.sop.property_id, department_ids, today)
     }
     count = counts[version.sop_id]

@@ -26,7 +26,7 @@ from portal.blueprints.people.models import (
     departments_for,
     supervised_departments,
 )
-from portal.database import contains, utcnow
+from portal.database import built_once, contains, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
@@ -520,19 +520,26 @@ def team_sizes(user: User) -> list[tuple[Department, int]]:
         department_ids = [d.id for d in user.supervises]
         if not department_ids:
             return []
-        where = Department.id.in_(department_ids)
+        rows = db.session.execute(_team_sizes_statement(True), {"ids": department_ids})
     else:
-        where = Department.property_id == user.property_id
-    return [
-        (department, count)
-        for department, count in db.session.execute(
-            select(Department, func.count(User.id))
-            .outerjoin(User, (User.department_id == Department.id) & User.active.is_(True))
-            .where(where)
-            .group_by(Department.id)
-            .order_by(Department.position)
-        ).all()
-    ]
+        rows = db.session.execute(_team_sizes_statement(False), {"id": user.property_id})
+    return [(department, count) for department, count in rows.all()]
+
+
+@built_once
+def _team_sizes_statement(supervised: bool):
+    where = (
+        Department.id.in_(bindparam("ids", expanding=True))
+        if supervised
+        else Department.property_id == bindparam("id")
+    )
+    return (
+        select(Department, func.count(User.id))
+        .outerjoin(User, (User.department_id == Department.id) & User.active.is_(True))
+        .where(where)
+        .group_by(Department.id)
+        .order_by(Department.position)
+    )
 
 
 def get_people(ids: Iterable[int]) -> dict[int, User]:

@@ -143,17 +143,17 @@ def sop_coverage(user: User):
     entries = []
     # What needs the supervisor most comes first: the lowest share of readers; a card, not the
     # whole manual (the SOP list has the rest).
-    ranked = sorted(rows, key=lambda r: (r.done / r.total if r.total else 1, r.sop.number))
+    ranked = sorted(rows, key=lambda r: (r.done / r.total if r.total else 1, r.number))
     for r in ranked[:COVERAGE_SHOWN]:
         entry = {
-            "url": url_for("sops.coverage", sop_id=r.sop.id),
-            "label": f"{r.sop.number} {r.version.title}",
+            "url": url_for("sops.coverage", sop_id=r.sop_id),
+            "label": f"{r.number} {r.title}",
             "badge": level_badge(r.done, r.total, counts=True),
         }
         if r.total > r.done:
             entry["links"] = [
                 (
-                    url_for("sops.coverage", sop_id=r.sop.id, outstanding="1"),
+                    url_for("sops.coverage", sop_id=r.sop_id, outstanding="1"),
                     ngettext("%(num)s not yet", "%(num)s not yet", r.total - r.done),
                 )
             ]

@@ -33,7 +33,7 @@ from portal.database import advisory_lock, built_once, contains, like_pattern, u
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
-from portal.i18n import is_chinese, local_day_start, local_today, select_timezone
+from portal.i18n import is_chinese, local_day_start, local_today, localized, select_timezone
 from portal.pagination import Page, page_window, paginate
 
 
@@ -944,12 +944,20 @@ def _outstanding_statement():
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DepartmentCoverage:
-    sop: Sop
-    version: SopVersion
+    """One SOP in force, as the card shows it (read as columns, not as documents)."""
+
+    sop_id: int
+    number: str
+    title_en: str
+    title_zh: str
     done: int
     total: int
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
 
 
 def department_coverage(
@@ -969,7 +977,7 @@ def department_coverage(
             "yearly_cutoff": rules.yearly_cutoff(today),
         },
     ).all()
-    return [DepartmentCoverage(sop, version, done, total) for sop, version, done, total in rows]
+    return [DepartmentCoverage(*row) for row in rows]
 
 
 @built_once
@@ -1037,7 +1045,14 @@ def _department_coverage_statement():
     )
     current = rules.current_versions_subquery(today)
     return (
-        select(Sop, SopVersion, func.coalesce(done.c.done, 0), totals.c.total)
+        select(
+            Sop.id,
+            Sop.number,
+            SopVersion.title_en,
+            SopVersion.title_zh,
+            func.coalesce(done.c.done, 0),
+            totals.c.total,
+        )
         .join(current, current.c.sop_id == Sop.id)
         .join(SopVersion, SopVersion.id == current.c.version_id)
         .join(totals, totals.c.sop_id == Sop.id)
