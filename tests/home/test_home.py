@@ -111,13 +111,18 @@ def test_a_card_s_sql_is_composed_once_and_counts_for_each_person(
             .scalar_subquery()
         }
 
-    card = modules.Card(
-        lambda viewer, values: {"id": "t", "values": values},
-        frozenset({"hr", "admin"}),
-        numbers=lambda viewer: modules.Numbers(property_shape(viewer), {"t_role": "employee"}),
-        numbers_sql=numbers_sql,
-    )
-    monkeypatch.setattr(modules, "cards_for_role", lambda role: [card])
+    def build(viewer, values):
+        return {"id": "t", "values": values}
+
+    def numbers(viewer):
+        return modules.Numbers(property_shape(viewer), {"t_role": "employee"})
+
+    def card():  # a new Card each time, equal to the last (as another app registers it)
+        return modules.Card(
+            build, frozenset({"hr", "admin"}), numbers=numbers, numbers_sql=numbers_sql
+        )
+
+    monkeypatch.setattr(modules, "cards_for_role", lambda role: [card()])
     here, there = factories.property_(), factories.property_("HBR", name_en="Harbour House")
     for _ in range(3):
         factories.person("employee", prop=here)

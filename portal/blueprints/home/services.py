@@ -25,17 +25,16 @@ def cards_for(user) -> list[dict]:
             for name, value in numbers.params.items():
                 if name in modules.CARD_PARAMS or params.setdefault(name, value) != value:
                     raise ValueError(f"two home cards give the parameter {name!r} two values")
-    values = {}
+    values: list[dict] = [{} for _ in shaped]
     if shaped:
         statement, keys = _numbers_statement(tuple(shaped))
         row = db.session.execute(statement, params).one()
-        values = dict(zip(keys, row, strict=True))
+        for (j, name), value in zip(keys, row, strict=True):
+            values[j][name] = value
     built = []
+    numbered = iter(values)
     for card in cards:
-        if card.numbers is None:
-            result = card.build(user)
-        else:
-            result = card.build(user, {name: v for (c, name), v in values.items() if c is card})
+        result = card.build(user) if card.numbers is None else card.build(user, next(numbered))
         if result is not None:
             built.append(result)
     return built
@@ -44,10 +43,12 @@ def cards_for(user) -> list[dict]:
 @functools.lru_cache(maxsize=64)
 def _numbers_statement(shaped: tuple) -> tuple:
     """One SELECT of every card's numbers for these cards and shapes, composed once; and the
-    (card, name) of each of its columns."""
+    (position in `shaped`, name) of each of its columns. Positions, not the cards themselves:
+    the key matches equal cards of another app (the same module registered again), which
+    are not the same objects."""
     keys, columns = [], []
-    for card, shape in shaped:
+    for j, (card, shape) in enumerate(shaped):
         for name, expression in card.numbers_sql(shape).items():
             columns.append(expression.label(f"n{len(keys)}"))
-            keys.append((card, name))
+            keys.append((j, name))
     return select(*columns), keys
