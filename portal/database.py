@@ -119,13 +119,8 @@ def end_request(response):
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return response
-    if session.connection().info.get(_WROTE, True):
-        return response
-    session.expire_on_commit = False  # the answer is rendered: nothing to load again
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    if not session.connection().info.get(_WROTE, True):
+        commit_keeping_loaded()  # the answer is rendered: nothing to load again
     return response
 
 

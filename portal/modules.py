@@ -69,7 +69,7 @@ class Numbers:
     """A card's numbers for one person: the shape of their SQL, and its parameter values."""
 
     shape: object = None  # hashable
-    params: dict = field(default_factory=dict, hash=False, compare=False)
+    params: dict = field(default_factory=dict)
 
 
 CARD_PARAMS = ("card_now", "card_today", "card_user_id", "card_property_id")

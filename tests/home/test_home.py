@@ -163,6 +163,15 @@ def test_two_cards_cannot_give_one_parameter_two_values(app, db, ctx, login_as, 
         services.cards_for(user)
     monkeypatch.setattr(modules, "cards_for_role", lambda role: [card(1), card(1)])
     assert len(services.cards_for(user)) == 2
+    page_owned = modules.Card(
+        lambda viewer, values: {"id": "t"},
+        frozenset({"hr"}),
+        numbers=lambda viewer: modules.Numbers(None, {"card_now": 0}),
+        numbers_sql=lambda shape: {"n": bindparam("card_now")},
+    )
+    monkeypatch.setattr(modules, "cards_for_role", lambda role: [page_owned])
+    with pytest.raises(ValueError, match="card_now"):
+        services.cards_for(user)
 
 
 # --- how cards show what they count -------------------------------------------------------------

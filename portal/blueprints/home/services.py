@@ -23,7 +23,9 @@ def cards_for(user) -> list[dict]:
             numbers = card.numbers(user)
             shaped.append((card, numbers.shape))
             for name, value in numbers.params.items():
-                if name in modules.CARD_PARAMS or params.setdefault(name, value) != value:
+                if name in modules.CARD_PARAMS:
+                    raise ValueError(f"a home card gives {name!r}, which the page gives")
+                if params.setdefault(name, value) != value:
                     raise ValueError(f"two home cards give the parameter {name!r} two values")
     values: list[dict] = [{} for _ in shaped]
     if shaped:

@@ -474,6 +474,13 @@ def people_in_scope(
     return query.order_by(User.department_id, User.staff_no)
 
 
+def ids_in_scope_of(shape: str, *, active: bool | None = True) -> Select:
+    """SQL: ids of the people in a scope_shape's scope (its values bound parameters), for
+    statements built once; `active` as in people_in_scope."""
+    query = select(User.id).where(scope_clause_of(shape))
+    return query if active is None else query.where(User.active.is_(active))
+
+
 def people_at(property_id: int, *, active: bool | None = True) -> Select:
     """SQL select of the people of one property (for a module's own lists and counts, e.g. the
     audience of a document); compose further conditions with the User columns it returns."""

@@ -134,7 +134,7 @@ def counts_sql(shape: str) -> dict:
     """{expiring, expired} as scalar SQL for the home card (read with every card's numbers),
     its values bound parameters: the scope's, the page's (card_property_id, card_today) and
     training_certificates_soon."""
-    scope = select(User.id).where(people.scope_clause_of(shape), User.active.is_(True))
+    scope = people.ids_in_scope_of(shape)
     today, soon = bindparam("card_today"), bindparam("training_certificates_soon")
 
     def count(show):

@@ -682,7 +682,7 @@ def scope_ids(viewer: User):
 def scope_ids_of(shape: str):
     """scope_ids for a statement built once: the scope's values are bound parameters
     (people.scope_shape)."""
-    return select(User.id).where(people.scope_clause_of(shape))
+    return people.ids_in_scope_of(shape, active=None)
 
 
 def roster(session: TrainingSession, viewer: User) -> list[tuple[Enrolment, Attendance | None]]:
