@@ -17,14 +17,15 @@ from tests import factories
 WORKERS = 8
 
 
-def run_together(target, n=WORKERS):
+def run_together(target, n=WORKERS) -> dict:
+    """Run target(i) for i in range(n) in threads released at one barrier; {i: its result}."""
     barrier = threading.Barrier(n)
-    errors = []
+    results, errors = {}, []
 
     def work(i):
         try:
             barrier.wait(timeout=10)
-            target(i)
+            results[i] = target(i)
         except Exception as exc:  # reported below, with the worker's number
             errors.append((i, repr(exc)))
 
@@ -34,6 +35,7 @@ def run_together(target, n=WORKERS):
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+    return results
 
 
 def _setup(app, **kw):

@@ -2,8 +2,6 @@
 message; a cancellation and an enrolment at once keep the count exact (SQLite and PostgreSQL:
 PORTAL_TEST_DATABASE_URL)."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from portal.blueprints.people.models import User
@@ -12,27 +10,8 @@ from portal.blueprints.training.models import Enrolment, EnrolmentStatus, Traini
 from portal.errors import DomainError
 from portal.extensions import db as _db
 from tests import factories
+from tests.test_concurrency import run_together
 from tests.training import helpers
-
-
-def run_together(target, n):
-    barrier = threading.Barrier(n)
-    results, errors = {}, []
-
-    def work(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = target(i)
-        except Exception as exc:
-            errors.append((i, repr(exc)))
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return results
 
 
 def _setup(app, capacity, people):
