@@ -37,6 +37,8 @@ class Ids:
     training_programme_id: int | None = None  # a programme of the hotel (training module)
     training_session_id: int | None = None  # today's session with housekeeping on its roll
     training_future_session_id: int | None = None  # an upcoming session with free seats
+    drill_plan_id: int | None = None  # the hotel's fire plan (drills module)
+    drill_id: int | None = None  # a drill running now, its roll call open (prepare() starts one)
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,37 @@ ROUTES: tuple[Route, ...] = (
         FRAGMENT,
         lambda ids: {"department": ids.housekeeping_id},
     ),
+    Route("drills", "drills.index", "manager"),
+    Route("drills", "drills.index", "employee"),
+    Route("drill compliance by shift", "drills.compliance_view", "manager"),
+    Route("emergency plans", "drills.plan_list", "employee"),
+    Route(
+        "emergency plan",
+        "drills.plan",
+        "employee",
+        values=lambda ids: {"plan_id": ids.drill_plan_id},
+    ),
+    Route("new emergency plan form", "drills.create_plan", "manager"),
+    Route(
+        "revise emergency plan form",
+        "drills.revise_plan",
+        "manager",
+        values=lambda ids: {"plan_id": ids.drill_plan_id},
+    ),
+    Route("schedule a drill form", "drills.schedule", "manager"),
+    Route(
+        "drill running, roll call",
+        "drills.detail",
+        "supervisor",
+        values=lambda ids: {"drill_id": ids.drill_id},
+    ),
+    Route(
+        "drill roll call, one department",
+        "drills.detail",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"drill_id": ids.drill_id, "department": ids.housekeeping_id},
+    ),
 )
 
 # GET endpoints that are neither a page nor an htmx fragment to measure under load.
@@ -277,6 +310,8 @@ EXCLUDED: dict[str, str] = {
     "training.sign_in_sheet": "PDF",
     "training.transcript": "PDF",
     "training.compliance_pdf": "PDF",
+    "drills.plan_pdf": "PDF",
+    "drills.report_pdf": "PDF",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the
@@ -328,8 +363,44 @@ def _hotel():
 
 
 def prepare() -> None:
-    """Add a draft being written (the demo has none), so that the editor can be measured.
-    Committed; does nothing when the hotel has a draft already."""
+    """Add what the demo lacks to be measured: a draft being written (the editor) and a drill
+    running now (its roll call). Committed; does nothing for what the hotel has already."""
+    _prepare_drill()
+    _prepare_draft()
+
+
+def _prepare_drill() -> None:
+    """A fire drill of the hotel running now (the demo's drills are closed or planned)."""
+    from sqlalchemy import select
+
+    from portal.database import write_intent
+    from portal.extensions import db
+
+    tables = db.metadata.tables
+    if "drills" not in tables:
+        return
+    from portal.blueprints.drills import services
+    from portal.blueprints.drills.models import Drill, DrillStatus, Plan
+    from portal.blueprints.people.models import User
+    from portal.i18n import local_today
+
+    hotel, _housekeeping = _hotel()
+    if db.session.scalar(
+        select(Drill.id).where(Drill.property_id == hotel.id, Drill.status == DrillStatus.RUNNING)
+    ):
+        return
+    name, _secret = credentials("manager")
+    with write_intent():
+        manager = db.session.scalar(select(User).where(User.username == name))
+        plan = db.session.scalar(
+            select(Plan).where(Plan.property_id == hotel.id).order_by(Plan.id).limit(1)
+        )
+        drill = services.schedule(plan, plan.shift_list[-1], local_today(), by=manager)
+        services.start(drill, by=manager)
+        db.session.commit()
+
+
+def _prepare_draft() -> None:
     from sqlalchemy import select
 
     from portal.blueprints.people.models import User
@@ -439,8 +510,10 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
             .limit(1)
         )
     training = _training_ids(hotel.id, housekeeping.id)
+    drills = _drill_ids(hotel.id)
     ids = Ids(
         **training,
+        **drills,
         hotel_id=hotel.id,
         housekeeping_id=housekeeping.id,
         person_id=person_id,
@@ -454,10 +527,34 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
     optional = {"job_title_id"} if titles is None else set()
     if not training:
         optional |= {"training_programme_id", "training_session_id", "training_future_session_id"}
+    if not drills:
+        optional |= {"drill_plan_id", "drill_id"}
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
     return ids
+
+
+def _drill_ids(hotel_id: int) -> dict:
+    """The drills module's demo objects (none when the module is not installed)."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+
+    tables = db.metadata.tables
+    if "drills" not in tables:
+        return {}
+    plans, drills = tables["drill_plans"], tables["drills"]
+    return {
+        "drill_plan_id": db.session.scalar(
+            select(func.min(plans.c.id)).where(plans.c.property_id == hotel_id)
+        ),
+        "drill_id": db.session.scalar(
+            select(func.max(drills.c.id)).where(
+                drills.c.property_id == hotel_id, drills.c.status == "running"
+            )
+        ),
+    }
 
 
 def _training_ids(hotel_id: int, housekeeping_id: int) -> dict:

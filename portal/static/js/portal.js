@@ -445,11 +445,34 @@
     });
   }
 
+  // ---- Drill timer: counts from the alarm time the server recorded ------------------------
+  // The server renders the elapsed time and its own clock (data-server-now), so a tablet whose
+  // clock is wrong still shows the right time, and a reload or a tablet that slept shows where
+  // the drill really is: the count is always taken from the stored alarm time, never kept here.
+  function setUpTimers(root) {
+    root.querySelectorAll("[data-timer-since]").forEach(function (el) {
+      if (el.dataset.timerOn) return;
+      el.dataset.timerOn = "1";
+      var since = Date.parse(el.dataset.timerSince);
+      var skew = Date.parse(el.dataset.serverNow) - Date.now();
+      if (isNaN(since) || isNaN(skew)) return;
+      var every = null;
+      function draw() {
+        if (!document.body.contains(el)) { clearInterval(every); return; }
+        var seconds = Math.max(0, Math.floor((Date.now() + skew - since) / 1000));
+        el.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      }
+      every = setInterval(draw, 1000);
+      draw();
+    });
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     afterSwap(event.detail.elt || document);
     setUpSignIn(document);
     setUpSteps(document);
     growAll(event.detail.elt || document);
+    setUpTimers(document);
     syncGuard();
     resetDeadline();  // a new page (boosted navigation) brings its own #session-info
   });
@@ -460,6 +483,7 @@
     setUpSignIn(document);
     setUpSteps(document);
     growAll(document);
+    setUpTimers(document);
     syncGuard();
     if (timer === null) timer = setInterval(tick, 1000);
   });

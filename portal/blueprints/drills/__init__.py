@@ -1,0 +1,49 @@
+"""Security and emergency drills: the plans the security manager keeps, the drill schedule by
+shift and cadence, drills run on a tablet (alarm, roll call, all-clear) and their fire-code
+records."""
+
+from flask import Blueprint
+
+from portal.i18n import lazy_gettext as _l
+from portal.modules import Card, Module, NavEntry
+from portal.roles import Role
+
+bp = Blueprint("drills", __name__, url_prefix="/drills")
+
+
+def module() -> Module:
+    from portal.blueprints.drills import cards, demo, print_views, views  # noqa: F401 - routes
+    from portal.blueprints.drills.permissions import can_list_drills
+
+    return Module(
+        name="drills",
+        blueprint=bp,
+        nav=[NavEntry("drills.index", _l("Drills"), "fire", can_list_drills, 40)],
+        audit_actions={
+            "drills.plan_created": _l("Emergency plan added"),
+            "drills.plan_revised": _l("Emergency plan revised"),
+            "drills.scheduled": _l("Drill scheduled"),
+            "drills.started": _l("Drill alarm given"),
+            "drills.all_clear": _l("Drill all-clear given"),
+            "drills.accounted": _l("Accounted for at a drill"),
+            "drills.unaccounted": _l("Roll call at a drill undone"),
+            "drills.record_saved": _l("Drill record saved"),
+            "drills.closed": _l("Drill record closed"),
+        },
+        audit_objects={
+            "drill_plans": _l("Emergency plan"),
+            "drills": _l("Drill"),
+            "drill_roll_calls": _l("Drill roll call"),
+        },
+        seeder=demo.seed_drills,
+        cards=[
+            Card(
+                cards.drills_card,
+                frozenset({Role.MANAGER, Role.ADMIN, Role.SUPERVISOR}),
+                order=30,
+                numbers=cards.numbers,
+                numbers_sql=cards.numbers_sql,
+            )
+        ],
+        seed_after=("people", "sops"),
+    )

@@ -1,0 +1,131 @@
+"""The drills card of the home page: for the security manager, the drill running now and the
+shifts whose drill is overdue or due soon, the worst first.
+
+Its figures sum up every plan and shift of the property (compliance.overview, one query), so
+they are kept (portal/memo.py) under the property's newest audited change and the day: every
+step of a drill and every revision of a plan writes the audit trail, and the day moves what is
+due. The home page adds only the newest change, which goes into its one statement of numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import bindparam
+
+from portal import audit
+from portal.blueprints.drills import compliance
+from portal.blueprints.drills.compliance import STANDING_ICONS, Standing
+from portal.blueprints.drills.models import SHIFT_LABELS
+from portal.blueprints.drills.permissions import is_security
+from portal.i18n import fmt_date, local_today, localized
+from portal.i18n import gettext as _
+from portal.memo import Memo
+from portal.modules import Numbers
+
+SHOWN = 4
+_memo = Memo()
+
+
+@dataclass(frozen=True)
+class Due:
+    plan_id: int
+    code: str
+    title_en: str
+    title_zh: str
+    shift: str
+    standing: Standing
+    due: object
+    planned: object
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+@dataclass(frozen=True)
+class Running:
+    drill_id: int
+    code: str
+    title_en: str
+    title_zh: str
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+def numbers(user) -> Numbers:
+    return Numbers()
+
+
+def numbers_sql(_shape) -> dict:
+    return {"changed": audit.newest_change(bindparam("card_property_id"))}
+
+
+def _facts(property_id: int) -> tuple[list[Running], list[Due]]:
+    """The drills running now and the shifts not up to date (compliance.overview's one
+    query), in both languages: kept for every viewer of the property alike."""
+    cells = compliance.overview(property_id)
+    running = [
+        Running(c.running_id, c.plan.code, c.title_en, c.title_zh) for c in cells if c.running_id
+    ]
+    due = [
+        Due(
+            c.plan.id,
+            c.plan.code,
+            c.title_en,
+            c.title_zh,
+            c.shift.value,
+            c.standing,
+            c.due,
+            c.planned,
+        )
+        for c in cells
+        if c.standing is not Standing.OK
+    ]
+    return running, due
+
+
+def drills_card(user, values: dict) -> dict | None:
+    if not is_security(user):
+        return None
+    key = (user.property_id, values["changed"], local_today())
+    running, due = _memo.get(key, lambda: _facts(user.property_id))
+    if not running and not due:
+        return None
+    entries = [
+        {
+            "url": url_for("drills.detail", drill_id=r.drill_id),
+            "label": f"{r.code} · {r.title}",
+            "badge": {"text": _("Running"), "cls": "text-bg-danger", "icon": "megaphone"},
+        }
+        for r in running
+    ]
+    for d in due[:SHOWN]:
+        icon, cls = STANDING_ICONS[d.standing]
+        note = _("Due by %(day)s", day=fmt_date(d.due))
+        if d.planned:
+            note += " · " + _("planned for %(day)s", day=fmt_date(d.planned))
+        entries.append(
+            {
+                "url": url_for("drills.plan", plan_id=d.plan_id),
+                "label": f"{d.code} · {d.title} · {SHIFT_LABELS[d.shift]}",
+                "badge": {"text": d.standing.label, "cls": cls, "icon": icon},
+                "notes": [note],
+            }
+        )
+    overdue = sum(d.standing in (Standing.OVERDUE, Standing.NEVER) for d in due)
+    url = url_for("drills.compliance_view")
+    return {
+        "id": "drills-due",
+        "icon": "fire",
+        "title": _("Drills due"),
+        "numbers": [
+            (_("Shifts overdue for a drill"), overdue, url),
+            (_("Due within 30 days"), len(due) - overdue, url),
+        ],
+        "entries": entries,
+        "link": (url, _("Compliance by shift")),
+    }

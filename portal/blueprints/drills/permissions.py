@@ -1,0 +1,92 @@
+"""Who may see and change emergency plans and drills.
+
+The security manager keeps the plans and runs the drills: the property's managers, a group
+admin, and the supervisors of its security department. Everyone of the property reads the plans
+and the drill calendar (they must know what to do when the alarm sounds). At a drill, the
+supervisors are marshals: each accounts for the people of the departments they supervise, the
+security staff and managers for everyone.
+"""
+
+from sqlalchemy import select
+
+from portal.blueprints.people import services as people
+from portal.blueprints.people.models import User
+from portal.permissions import has_role, in_property, signed_in, supervises_department
+from portal.roles import Role
+
+SECURITY_DEPARTMENT = "SEC"  # the department code of a property's security team
+
+
+def is_security(user) -> bool:
+    """A manager or group admin, or a supervisor of the security department."""
+    if has_role(user, Role.MANAGER, Role.ADMIN):
+        return True
+    return has_role(user, Role.SUPERVISOR) and any(
+        d.code == SECURITY_DEPARTMENT for d in user.supervises
+    )
+
+
+def can_list_drills(user, obj=None) -> bool:
+    return signed_in(user)
+
+
+def can_view_plan(user, plan) -> bool:
+    return in_property(user, plan.property_id)
+
+
+def can_keep_plans(user, plan=None) -> bool:
+    return is_security(user) and (plan is None or in_property(user, plan.property_id))
+
+
+def can_view_compliance(user, obj=None) -> bool:
+    return has_role(user, Role.SUPERVISOR, Role.HR, Role.MANAGER, Role.ADMIN)
+
+
+def can_schedule_drill(user, obj=None) -> bool:
+    return is_security(user)
+
+
+def can_view_drill(user, drill) -> bool:
+    return in_property(user, drill.property_id)
+
+
+def can_run_drill(user, drill) -> bool:
+    """Give the alarm and the all-clear, write and close the record."""
+    return is_security(user) and in_property(user, drill.property_id)
+
+
+def can_call_roll(user, drill) -> bool:
+    """Whether the drill page shows the roll call to tap (the rows say whom)."""
+    return in_property(user, drill.property_id) and (
+        is_security(user) or has_role(user, Role.SUPERVISOR, Role.HR)
+    )
+
+
+def can_account_for(user, drill, person) -> bool:
+    """Tap a person at a drill: security for everyone of the property, HR too, a supervisor for
+    the people of the departments they supervise."""
+    if not in_property(user, drill.property_id) or person.property_id != drill.property_id:
+        return False
+    if is_security(user) or has_role(user, Role.HR):
+        return True
+    return has_role(user, Role.SUPERVISOR) and supervises_department(user, person.department_id)
+
+
+def marshal_scope(user, drill):
+    """SQL: the active people a marshal accounts for at this drill: the whole property of the
+    drill for security and HR, the supervised departments' people for a supervisor."""
+    if is_security(user) or has_role(user, Role.HR):
+        return select(User).where(User.property_id == drill.property_id, User.active.is_(True))
+    return people.people_in_scope(user).where(User.property_id == drill.property_id)
+
+
+def can_print_report(user, drill) -> bool:
+    """A drill's report: for those who oversee drills (supervisors, HR, managers, security)."""
+    return can_view_compliance(user) and in_property(user, drill.property_id)
+
+
+def marshal_departments(user, drill) -> list:
+    """The departments of the people a marshal accounts for (the roll call's filter)."""
+    if is_security(user) or has_role(user, Role.HR):
+        return people.property_departments(drill.property_id)
+    return sorted(user.supervises, key=lambda d: d.position)

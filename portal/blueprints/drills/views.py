@@ -1,0 +1,395 @@
+"""Drill pages: parse -> load -> require(can_...) -> one operation -> commit once -> answer."""
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user
+
+from portal.blueprints.drills import bp, compliance, plans, services
+from portal.blueprints.drills.forms import (
+    LARGEST_ID,
+    NewPlanForm,
+    RecordForm,
+    RevisePlanForm,
+    RollForm,
+    ScheduleForm,
+)
+from portal.blueprints.drills.models import KIND_ICONS, PHASES, Drill, DrillStatus, Plan
+from portal.blueprints.drills.permissions import (
+    can_account_for,
+    can_call_roll,
+    can_keep_plans,
+    can_list_drills,
+    can_print_report,
+    can_run_drill,
+    can_schedule_drill,
+    can_view_compliance,
+    can_view_drill,
+    can_view_plan,
+    marshal_departments,
+)
+from portal.blueprints.people.models import User
+from portal.database import commit_keeping_loaded, utcnow
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.htmx import is_htmx, redirect_to, render, render_form
+from portal.i18n import gettext as _
+from portal.i18n import local_today
+from portal.modules import is_registered
+from portal.pagination import int_arg
+from portal.permissions import in_property
+from portal.security import require
+from portal.submit import create_from_form, save_from_form
+
+
+def _bounded(value: int) -> int:
+    if value > LARGEST_ID:
+        abort(404)  # ids are INTEGER columns: a larger number names nothing
+    return value
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = plans.get_plan(_bounded(plan_id))
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _drill(drill_id: int) -> Drill:
+    drill = services.get_drill(_bounded(drill_id))
+    if drill is None:
+        abort(404)
+    return drill
+
+
+# --- the drills page: what runs now, what comes, how each shift stands ----------------------------
+@bp.get("/")
+def index():
+    require(can_list_drills)
+    property_id = current_user.property_id
+    overseer = can_view_compliance(current_user)
+    cells = compliance.overview(property_id) if overseer else []
+    return render(
+        "drills/index.html",
+        drills=services.upcoming(property_id),
+        recent=services.recent(property_id, limit=10),
+        cells=cells,
+        tally=compliance.counts(cells),
+        may_schedule=can_schedule_drill(current_user),
+        may_keep=can_keep_plans(current_user),
+        overseer=overseer,
+        icons=compliance.STANDING_ICONS,
+    )
+
+
+@bp.get("/compliance")
+def compliance_view():
+    require(can_view_compliance)
+    cells = compliance.overview(current_user.property_id)
+    return render(
+        "drills/compliance.html",
+        cells=cells,
+        tally=compliance.counts(cells),
+        icons=compliance.STANDING_ICONS,
+        may_schedule=can_schedule_drill(current_user),
+    )
+
+
+# --- plans ------------------------------------------------------------------------------------
+@bp.get("/plans")
+def plan_list():
+    require(can_list_drills)
+    return render(
+        "drills/plans.html",
+        plans=plans.list_plans(current_user.property_id),
+        may_keep=can_keep_plans(current_user),
+    )
+
+
+def _sop_choices(form, property_id: int) -> None:
+    form.sop_ids.choices = []
+    if is_registered("sops"):
+        from portal.blueprints.sops import reading
+
+        form.sop_ids.choices = [(s.id, s.label) for s in reading.sop_choices(property_id)]
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+def create_plan():
+    require(can_keep_plans)
+    form = NewPlanForm()
+    _sop_choices(form, current_user.property_id)
+    if request.method == "GET":
+        form.shifts.data = ["morning", "evening", "night"]
+    if request.method == "POST" and form.validate():
+
+        def add() -> str:
+            plan = plans.create_plan(current_user.property_id, form.data_object(), by=current_user)
+            return url_for("drills.plan", plan_id=plan.id)
+
+        created = create_from_form(
+            form,
+            current_user,
+            add,
+            duplicate=lambda: DomainError(_("Another plan already has this code."), "code"),
+        )
+        if created is not None:
+            if created.first:
+                flash(_("Plan saved."), "success")
+            return redirect_to(created.url)
+    if request.method == "POST":
+        return render_form("drills/plan_form.html", "plan_form", form=form, phases=PHASES)
+    return render("drills/plan_form.html", form=form, phases=PHASES)
+
+
+@bp.get("/plans/<int:plan_id>")
+def plan(plan_id: int):
+    plan = _plan(plan_id)
+    require(can_view_plan, plan)
+    versions = plans.history(plan)
+    return render(
+        "drills/plan.html",
+        plan=plan,
+        version=versions[0],
+        versions=versions,
+        may_keep=can_keep_plans(current_user, plan),
+        may_schedule=can_schedule_drill(current_user),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/revise", methods=["GET", "POST"])
+def revise_plan(plan_id: int):
+    plan = _plan(plan_id)
+    require(can_keep_plans, plan, hide=not can_view_plan(current_user, plan))
+    form = RevisePlanForm(obj=plan)
+    _sop_choices(form, plan.property_id)
+    if request.method == "GET":
+        form.fill_from(plan, plans.current_version(plan))
+        form.version.data = str(plan.version)
+    elif form.validate():
+
+        def save() -> None:
+            plans.revise_plan(
+                plan, form.data_object(), by=current_user, expected_version=form.version.number
+            )
+
+        if save_from_form(form, save, stale_message=str(plans.REVISED_MEANWHILE)):
+            flash(_("Plan revised: version %(n)s is in force.", n=plan.current_number), "success")
+            return redirect_to(url_for("drills.plan", plan_id=plan.id))
+    page = {"form": form, "plan": plan, "phases": PHASES}
+    if request.method == "POST":
+        return render_form("drills/plan_form.html", "plan_form", **page)
+    return render("drills/plan_form.html", **page)
+
+
+# --- scheduling -------------------------------------------------------------------------------
+@bp.route("/new", methods=["GET", "POST"])
+def schedule():
+    require(can_schedule_drill)
+    form = ScheduleForm()
+    form.plan_id.choices = plans.plan_choices(current_user.property_id)
+    if request.method == "GET":
+        form.plan_id.data = int_arg("plan", 0) or None
+        form.shift.data = request.args.get("shift") or None
+        form.planned_on.data = local_today()
+    if request.method == "POST" and form.validate():
+
+        def add() -> str:
+            plan = plans.get_plan(form.plan_id.data)
+            if plan is None or plan.property_id != current_user.property_id:
+                raise DomainError(_("Choose a plan of this property."), "plan_id")
+            drill = services.schedule(plan, form.shift.data, form.planned_on.data, by=current_user)
+            return url_for("drills.detail", drill_id=drill.id)
+
+        created = create_from_form(
+            form, current_user, add, duplicate=lambda: DomainError(_("Reload and try again."))
+        )
+        if created is not None:
+            if created.first:
+                flash(_("Drill scheduled."), "success")
+            return redirect_to(created.url)
+    if request.method == "POST":
+        return render_form("drills/schedule.html", "schedule_form", form=form)
+    return render("drills/schedule.html", form=form)
+
+
+# --- a drill --------------------------------------------------------------------------------------
+def _show(drill: Drill, *, record_form=None, status: int = 200):
+    may_run = can_run_drill(current_user, drill)
+    may_roll = can_call_roll(current_user, drill) and drill.status in (
+        DrillStatus.RUNNING,
+        DrillStatus.ENDED,
+    )
+    department_id = int_arg("department", 0)
+    if record_form is None and drill.status == DrillStatus.ENDED and may_run:
+        record_form = RecordForm(formdata=None, obj=drill)
+        record_form.fill_from(drill)
+    accounted, total = services.accounted_count(drill, current_user) if may_roll else (0, 0)
+    return render(
+        "drills/detail.html",
+        block="roll_call" if is_htmx() and request.method == "GET" else None,
+        status=status,
+        drill=drill,
+        plan=drill.plan,
+        version=drill.plan_version,
+        may_run=may_run,
+        may_roll=may_roll,
+        roll=services.roster(drill, current_user, department_id or None) if may_roll else [],
+        departments=marshal_departments(current_user, drill) if may_roll else [],
+        department_id=department_id,
+        accounted=accounted,
+        total=total,
+        record_form=record_form,
+        missing=services.missing_for_close(drill) if drill.status == DrillStatus.ENDED else {},
+        may_print=can_print_report(current_user, drill),
+        now=utcnow(),
+    )
+
+
+@bp.get("/<int:drill_id>")
+def detail(drill_id: int):
+    drill = _drill(drill_id)
+    require(can_view_drill, drill)
+    return _show(drill)
+
+
+def _step(drill_id: int, step, success: str):
+    drill = _drill(drill_id)
+    require(can_run_drill, drill, hide=not can_view_drill(current_user, drill))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        applied = step(drill, by=current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _show(_drill(drill_id), status=409)
+    if applied:
+        flash(success, "success")
+    return redirect_to(url_for("drills.detail", drill_id=drill.id))
+
+
+@bp.post("/<int:drill_id>/start")
+def start(drill_id: int):
+    return _step(drill_id, services.start, _("Alarm given: the timer runs from now."))
+
+
+@bp.post("/<int:drill_id>/all-clear")
+def all_clear(drill_id: int):
+    return _step(drill_id, services.all_clear, _("All clear: the evacuation time is recorded."))
+
+
+@bp.post("/<int:drill_id>/close")
+def close(drill_id: int):
+    drill = _drill(drill_id)
+    require(can_run_drill, drill, hide=not can_view_drill(current_user, drill))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        applied = services.close(drill, by=current_user)
+        db.session.commit()
+    except services.RecordIncomplete as error:
+        db.session.rollback()
+        form = RecordForm(formdata=None, obj=drill)
+        form.fill_from(drill)
+        error.attach(form)
+        return _show(drill, record_form=form, status=422)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _show(_drill(drill_id), status=409)
+    if applied:
+        flash(_("Record closed."), "success")
+    return redirect_to(url_for("drills.detail", drill_id=drill.id))
+
+
+@bp.post("/<int:drill_id>/record")
+def record(drill_id: int):
+    drill = _drill(drill_id)
+    require(can_run_drill, drill, hide=not can_view_drill(current_user, drill))
+    form = RecordForm()
+    if form.validate():
+
+        def save() -> None:
+            services.save_record(
+                drill, form.values(), by=current_user, expected_version=form.version.number
+            )
+
+        stale = _("Someone else saved this record while you were writing. Reload and try again.")
+        if save_from_form(form, save, stale_message=stale):
+            flash(_("Record saved."), "success")
+            return redirect_to(url_for("drills.detail", drill_id=drill.id, _anchor="record"))
+    db.session.expire_all()
+    return _show(_drill(drill_id), record_form=form, status=422)
+
+
+@bp.post("/<int:drill_id>/roll/<int:person_id>")
+def account(drill_id: int, person_id: int):
+    """A roll-call tap: htmx swaps the person's row (and the count); without JavaScript, 303
+    back to the roll call."""
+    drill = _drill(drill_id)
+    person = db.get_or_404(User, _bounded(person_id))
+
+    def can_account_for_person(user, who) -> bool:
+        return can_account_for(user, drill, who)
+
+    seen = can_view_drill(current_user, drill) and in_property(current_user, person.property_id)
+    require(can_account_for_person, person, hide=not seen)
+    form = RollForm()
+    message, failed = None, False
+    if not form.validate():
+        message, failed = _("Reload the page and try again."), True
+    else:
+        try:
+            services.account_for(drill, person, form.accounted.data == "1", by=current_user)
+            commit_keeping_loaded()  # the answer shows the drill and person as loaded
+        except DomainError as error:
+            db.session.rollback()
+            message, failed = error.message, True
+    if is_htmx():
+        if message:
+            flash(message, "danger")
+        state = services.roll_state(drill, person.id)
+        accounted, total = services.accounted_count(drill, current_user)
+        return render(
+            "drills/detail.html",
+            block="roll_row_answer",
+            status=200,
+            drill=drill,
+            r=services.RosterRow(
+                person,
+                person.department.name if person.department else "",
+                bool(state and state.accounted),
+                state.marked_at if state else None,
+            ),
+            accounted=accounted,
+            total=total,
+            may_roll=True,
+        )
+    if failed:
+        flash(message, "danger")
+        return _show(drill, status=409)
+    return redirect_to(url_for("drills.detail", drill_id=drill.id, _anchor=f"person-{person.id}"))
+
+
+# --- what every drill page shows alike ------------------------------------------------------------
+STATUS_BADGES = {
+    DrillStatus.PLANNED: "text-bg-secondary",
+    DrillStatus.RUNNING: "text-bg-danger",
+    DrillStatus.ENDED: "text-bg-warning",
+    DrillStatus.CLOSED: "text-bg-success",
+}
+
+
+def duration(value) -> str:
+    """A time span (timedelta or seconds) as minutes and seconds: 4 min 05 s, 4分05秒."""
+    if value is None:
+        return "–"
+    seconds = int(value.total_seconds()) if hasattr(value, "total_seconds") else int(value)
+    minutes, seconds = divmod(max(seconds, 0), 60)
+    return _("%(m)s min %(s)s s", m=minutes, s=f"{seconds:02d}")
+
+
+@bp.context_processor
+def _drill_helpers() -> dict:
+    return {"kind_icons": KIND_ICONS, "status_badges": STATUS_BADGES, "duration": duration}

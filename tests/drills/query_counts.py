@@ -1,0 +1,85 @@
+"""The drills pages and fragments in the fixed-query-count test (tests/test_query_counts.py):
+the counts hold with more plans, drills, roll-call taps and people (grow)."""
+
+from itertools import count
+
+from portal.blueprints.drills import services
+from tests import factories
+from tests.drills import helpers
+from tests.test_query_counts import Case
+
+CASES = [
+    Case("drills.index", "manager", "/drills/", 4, expect="Running and planned"),
+    Case("drills.index", "employee", "/drills/", 3, expect="Recent drills"),
+    Case("drills.compliance_view", "manager", "/drills/compliance", 2, expect="FIRE-Q1"),
+    Case("drills.plan_list", "employee", "/drills/plans", 3, expect="FIRE-Q1"),
+    Case("drills.plan", "employee", "/drills/plans/{drill_plan}", 6, expect="Measures"),
+    Case("drills.create_plan", "manager", "/drills/plans/new", 2, expect="Plan code"),
+    Case(
+        "drills.revise_plan",
+        "manager",
+        "/drills/plans/{drill_plan}/revise",
+        6,
+        expect="What changed and why",
+    ),
+    Case("drills.schedule", "manager", "/drills/new", 3, expect="FIRE-Q1"),
+    Case("drills.detail", "supervisor", "/drills/{drill_running}", 4, expect="Roll call"),
+    Case(
+        "drills.detail",
+        "supervisor",
+        "/drills/{drill_running}?department={drill_department}",
+        4,
+        fragment=True,
+        expect="accounted for",
+    ),
+    Case("drills.detail", "hr", "/drills/{drill_closed}", 2, expect="Drill record"),
+]
+
+NOT_PAGES = {"drills.plan_pdf": "a document", "drills.report_pdf": "a document"}
+
+# The ids tests/test_input.py gives the drills routes' arguments (keys of world()).
+ROUTE_ARGUMENTS = {"plan_id": "drill_plan", "drill_id": "drill_running"}
+
+_codes = count(1)
+
+
+def world(prop, ids):
+    keeper = helpers.keeper(prop)
+    plan = helpers.plan(prop, by=keeper, code="FIRE-Q1")
+    closed = helpers.closed(prop, plan, by=keeper)
+    running = helpers.drill(prop, plan, shift="night", by=keeper)
+    services.start(running, by=keeper)
+    for i in range(3):
+        person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
+        services.account_for(running, person, True, by=keeper)
+    return {
+        "drill_plan": plan.id,
+        "drill_running": running.id,
+        "drill_closed": closed.id,
+        "drill_department": factories.department(prop, "HK").id,
+    }
+
+
+def grow(prop, n):
+    keeper = helpers.keeper(prop)
+    for _ in range(n):
+        plan = helpers.plan(prop, by=keeper, code=f"GROW-{next(_codes)}")
+        helpers.closed(prop, plan, by=keeper)
+        helpers.drill(prop, plan, shift="evening", by=keeper)
+    for drill in _running(prop):
+        for i in range(n):
+            person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
+            services.account_for(drill, person, bool(i % 3), by=keeper)
+
+
+def _running(prop):
+    from sqlalchemy import select
+
+    from portal.blueprints.drills.models import Drill, DrillStatus
+    from portal.extensions import db
+
+    return list(
+        db.session.scalars(
+            select(Drill).where(Drill.property_id == prop.id, Drill.status == DrillStatus.RUNNING)
+        )
+    )

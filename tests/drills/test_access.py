@@ -1,0 +1,273 @@
+"""Who may reach each drill endpoint: every role, anonymous, another property's plans, drills
+and people, and a supervisor of another department (tests/access.py)."""
+
+import re
+
+from sqlalchemy import select
+
+from portal.blueprints.drills.models import Drill, DrillStatus, Plan, PlanVersion, RollCall
+from portal.i18n import local_today
+from tests import access
+from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
+from tests.drills import helpers
+
+SECURITY = frozenset({"manager", "admin"})  # and a supervisor of the security department
+OVERSEERS = frozenset({"supervisor", "hr", "manager", "admin"})
+MARSHALS = frozenset({"supervisor", "hr", "manager", "admin"})
+
+
+def _once(name, build):
+    def get(ctx):
+        cache = ctx.world.__dict__.setdefault("_drills", {})
+        if name not in cache:
+            cache[name] = build(ctx.world, cache)
+        return cache[name]
+
+    return get
+
+
+def _keeper(world, cache):
+    if "keeper" not in cache:
+        cache["keeper"] = helpers.keeper(world.prop)
+    return cache["keeper"]
+
+
+plan = _once("plan", lambda w, c: helpers.plan(w.prop, by=_keeper(w, c), code="FIRE-77"))
+planned = _once("planned", lambda w, c: helpers.drill(w.prop, plan(_C(w)), by=_keeper(w, c)))
+running = _once(
+    "running",
+    lambda w, c: helpers.running(w.prop, plan(_C(w)), by=_keeper(w, c)),
+)
+ended = _once("ended", lambda w, c: helpers.ended(w.prop, plan(_C(w)), by=_keeper(w, c)))
+recorded = _once("recorded", lambda w, c: helpers.recorded(w.prop, plan(_C(w)), by=_keeper(w, c)))
+closed = _once("closed", lambda w, c: helpers.closed(w.prop, plan(_C(w)), by=_keeper(w, c)))
+
+
+class _C:
+    def __init__(self, world):
+        self.world = world
+
+
+def plan_form(**fields):
+    data = {
+        "code": "EVAC-05",
+        "kind": "fire",
+        "every_months": "6",
+        "shifts": ["morning", "night"],
+        "target": "4:30",
+        **helpers.texts(title_en="Evacuation of the spa", title_zh="水疗区疏散"),
+    }
+    data.update(fields)
+    return data
+
+
+def plan_made(ctx):
+    made = ctx.db.session.scalar(select(Plan).where(Plan.code == "EVAC-05"))
+    assert made is not None and made.property_id == ctx.actor.property_id
+    assert made.target_seconds == 270 and made.every_months == 6
+    assert ctx.location == f"/drills/plans/{made.id}"
+
+
+def plan_revised(ctx):
+    ctx.db.session.expire_all()
+    numbers = ctx.db.session.scalars(
+        select(PlanVersion.number).where(PlanVersion.plan_id == plan(ctx).id)
+    ).all()
+    assert sorted(numbers) == [1, 2]
+
+
+def drill_made(ctx):
+    made = ctx.db.session.scalar(select(Drill).where(Drill.plan_id == plan(ctx).id))
+    assert made is not None and made.shift == "night"
+    assert ctx.location == f"/drills/{made.id}"
+
+
+def status_is(getter, status):
+    def check(ctx):
+        ctx.db.session.expire_all()
+        assert ctx.db.session.get(Drill, getter(ctx).id).status == status
+
+    return check
+
+
+def record_form(ctx):
+    values = {k: "" if v is None else str(v) for k, v in helpers.COMPLETE.items()}
+    values["alarm_audible"] = "yes"
+    values["weather"] = "Light rain"
+    return values
+
+
+def record_saved(ctx):
+    ctx.db.session.expire_all()
+    assert ctx.db.session.get(Drill, ended(ctx).id).weather == "Light rain"
+
+
+def accounted(ctx):
+    row = ctx.db.session.scalar(
+        select(RollCall).where(
+            RollCall.drill_id == running(ctx).id, RollCall.person_id == ctx.world.person.id
+        )
+    )
+    assert row is not None and row.accounted and row.marked_by_id == ctx.actor.id
+
+
+def drill_path(getter, anchor=None):
+    return lambda c: f"/drills/{getter(c).id}" + (anchor(c) if anchor else "")
+
+
+ROWS = access.domain(
+    "drills",
+    [
+        Row("drills.index", ALL, page("Drills", "Running and planned", "FIRE-77"), given=planned),
+        Row(
+            "drills.compliance_view",
+            OVERSEERS,
+            page("Drill compliance by shift", "FIRE-77", "Never drilled"),
+            given=plan,
+        ),
+        Row("drills.plan_list", ALL, page("Emergency plans", "FIRE-77"), given=plan),
+        Row("drills.create_plan", SECURITY, page("New emergency plan", "Plan code")),
+        Row(
+            "drills.create_plan",
+            SECURITY,
+            redirect(re.compile(r"/drills/plans/\d+"), "Plan saved.", then=plan_made),
+            method="POST",
+            data=lambda c: plan_form(idempotency_key="access-matrix-drill-plan-01"),
+        ),
+        Row(
+            "drills.plan",
+            ALL,
+            page("FIRE-77", "Fire and evacuation", "Measures, phase by phase"),
+            args=lambda c: {"plan_id": plan(c).id},
+            obj=plan,
+        ),
+        Row(
+            "drills.revise_plan",
+            SECURITY,
+            page("Revise plan", "What changed and why"),
+            args=lambda c: {"plan_id": plan(c).id},
+            obj=plan,
+            refused=403,
+        ),
+        Row(
+            "drills.revise_plan",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/plans/{plan(c).id}", "version 2 is in force", then=plan_revised
+            ),
+            method="POST",
+            args=lambda c: {"plan_id": plan(c).id},
+            data=lambda c: plan_form(
+                code="FIRE-77", change_note="Assembly point moved", version=str(plan(c).version)
+            ),
+            obj=plan,
+            refused=403,
+        ),
+        Row("drills.schedule", SECURITY, page("Schedule a drill", "FIRE-77"), given=plan),
+        Row(
+            "drills.schedule",
+            SECURITY,
+            redirect(re.compile(r"/drills/\d+"), "Drill scheduled.", then=drill_made),
+            method="POST",
+            given=plan,
+            data=lambda c: {
+                "plan_id": str(plan(c).id) if c.world is c.home else "",
+                "shift": "night",
+                "planned_on": local_today().isoformat(),
+                "idempotency_key": "access-matrix-drill-0000001",
+            },
+        ),
+        Row(
+            "drills.detail",
+            ALL,
+            page("FIRE-77", "Planned for"),
+            args=lambda c: {"drill_id": planned(c).id},
+            obj=planned,
+        ),
+        Row(
+            "drills.start",
+            SECURITY,
+            redirect(
+                drill_path(planned),
+                "Alarm given",
+                then=status_is(planned, DrillStatus.RUNNING),
+            ),
+            method="POST",
+            args=lambda c: {"drill_id": planned(c).id},
+            data=lambda c: {},
+            obj=planned,
+            refused=403,
+        ),
+        Row(
+            "drills.all_clear",
+            SECURITY,
+            redirect(drill_path(running), "All clear", then=status_is(running, DrillStatus.ENDED)),
+            method="POST",
+            args=lambda c: {"drill_id": running(c).id},
+            data=lambda c: {},
+            obj=running,
+            refused=403,
+        ),
+        Row(
+            "drills.record",
+            SECURITY,
+            redirect(lambda c: f"/drills/{ended(c).id}#record", "Record saved.", then=record_saved),
+            method="POST",
+            args=lambda c: {"drill_id": ended(c).id},
+            data=record_form,
+            obj=ended,
+            refused=403,
+        ),
+        Row(
+            "drills.close",
+            SECURITY,
+            redirect(
+                drill_path(recorded), "Record closed.", then=status_is(recorded, DrillStatus.CLOSED)
+            ),
+            method="POST",
+            args=lambda c: {"drill_id": recorded(c).id},
+            data=lambda c: {},
+            obj=recorded,
+            refused=403,
+        ),
+        Row(
+            "drills.account",
+            MARSHALS,
+            redirect(drill_path(running, lambda c: f"#person-{c.world.person.id}"), then=accounted),
+            method="POST",
+            args=lambda c: {"drill_id": running(c).id, "person_id": c.world.person.id},
+            data=lambda c: {"accounted": "1"},
+            obj=lambda c: c.world.person,
+            refused=403,
+            other_property=(
+                Elsewhere("drill", obj=lambda c: c.world.person),
+                Elsewhere(
+                    "person",
+                    args=lambda c: {
+                        "drill_id": running(_C(c.home)).id,
+                        "person_id": c.world.person.id,
+                    },
+                    obj=lambda c: c.world.person,
+                ),
+            ),
+            other_department=(Elsewhere(code=403),),
+        ),
+        Row(
+            "drills.plan_pdf",
+            ALL,
+            pdf("FIRE-77", "Fire and evacuation"),
+            args=lambda c: {"plan_id": plan(c).id, "lang": "en"},
+            obj=plan,
+        ),
+        Row(
+            "drills.report_pdf",
+            OVERSEERS,
+            pdf("FIRE-77", "Evacuation time"),
+            args=lambda c: {"drill_id": closed(c).id, "lang": "en"},
+            obj=closed,
+            refused={"employee": 403},
+        ),
+    ],
+)
+
+globals().update(access.tests_for(ROWS))
