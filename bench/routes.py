@@ -276,6 +276,14 @@ ROUTES: tuple[Route, ...] = (
         values=lambda ids: {"plan_id": ids.drill_plan_id},
     ),
     Route("schedule a drill form", "drills.schedule", "manager"),
+    Route("corrective actions", "drills.action_list", "manager"),
+    Route(
+        "corrective actions, all",
+        "drills.action_list",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"show": "all"},
+    ),
     Route(
         "drill running, roll call",
         "drills.detail",

@@ -3,7 +3,8 @@ the counts hold with more plans, drills, roll-call taps and people (grow)."""
 
 from itertools import count
 
-from portal.blueprints.drills import services
+from portal.blueprints.drills import actions, services
+from portal.i18n import local_today
 from tests import factories
 from tests.drills import helpers
 from tests.test_query_counts import Case
@@ -32,7 +33,17 @@ CASES = [
         fragment=True,
         expect="accounted for",
     ),
-    Case("drills.detail", "hr", "/drills/{drill_closed}", 2, expect="Drill record"),
+    Case("drills.detail", "hr", "/drills/{drill_closed}", 3, expect="Drill record"),
+    Case("drills.detail", "manager", "/drills/{drill_closed}", 4, expect="Add action"),
+    Case("drills.action_list", "manager", "/drills/actions", 2, expect="Fix the sounder"),
+    Case(
+        "drills.action_list",
+        "manager",
+        "/drills/actions?show=all",
+        2,
+        fragment=True,
+        expect="Fix the sounder",
+    ),
 ]
 
 NOT_PAGES = {"drills.plan_pdf": "a document", "drills.report_pdf": "a document"}
@@ -47,6 +58,8 @@ def world(prop, ids):
     keeper = helpers.keeper(prop)
     plan = helpers.plan(prop, by=keeper, code="FIRE-Q1")
     closed = helpers.closed(prop, plan, by=keeper)
+    owner = factories.person("employee", prop=prop, dept="HK")
+    actions.add(closed, "Fix the sounder", owner, local_today(), by=keeper)
     running = helpers.drill(prop, plan, shift="night", by=keeper)
     services.start(running, by=keeper)
     for i in range(3):
@@ -66,10 +79,25 @@ def grow(prop, n):
         plan = helpers.plan(prop, by=keeper, code=f"GROW-{next(_codes)}")
         helpers.closed(prop, plan, by=keeper)
         helpers.drill(prop, plan, shift="evening", by=keeper)
+        for drill in _closed(prop):
+            actions.add(drill, f"Action {n}", keeper, local_today(), by=keeper)
     for drill in _running(prop):
         for i in range(n):
             person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
             services.account_for(drill, person, bool(i % 3), by=keeper)
+
+
+def _closed(prop):
+    from sqlalchemy import select
+
+    from portal.blueprints.drills.models import Drill, DrillStatus
+    from portal.extensions import db
+
+    return list(
+        db.session.scalars(
+            select(Drill).where(Drill.property_id == prop.id, Drill.status == DrillStatus.CLOSED)
+        )
+    )
 
 
 def _running(prop):

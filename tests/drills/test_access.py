@@ -5,7 +5,15 @@ import re
 
 from sqlalchemy import select
 
-from portal.blueprints.drills.models import Drill, DrillStatus, Plan, PlanVersion, RollCall
+from portal.blueprints.drills.models import (
+    ActionStatus,
+    CorrectiveAction,
+    Drill,
+    DrillStatus,
+    Plan,
+    PlanVersion,
+    RollCall,
+)
 from portal.i18n import local_today
 from tests import access
 from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
@@ -41,6 +49,38 @@ running = _once(
 ended = _once("ended", lambda w, c: helpers.ended(w.prop, plan(_C(w)), by=_keeper(w, c)))
 recorded = _once("recorded", lambda w, c: helpers.recorded(w.prop, plan(_C(w)), by=_keeper(w, c)))
 closed = _once("closed", lambda w, c: helpers.closed(w.prop, plan(_C(w)), by=_keeper(w, c)))
+
+
+def _action(world, cache, done=False):
+    from portal.blueprints.drills import actions
+
+    drill = ended(_C(world))
+    made = actions.add(
+        drill, "Fix the sounder", world.person, local_today(), by=_keeper(world, cache)
+    )
+    if done:
+        actions.mark_done(made, "Fitted", by=world.person)
+    return made
+
+
+action = _once("action", _action)
+done_action = _once("done_action", lambda w, c: _action(w, c, done=True))
+
+
+def action_added(ctx):
+    made = ctx.db.session.scalar(
+        select(CorrectiveAction).where(CorrectiveAction.description == "Check the west stair")
+    )
+    assert made is not None and made.owner_id == ctx.world.person.id
+    assert ctx.location == f"/drills/{ended(ctx).id}#action-{made.id}"
+
+
+def action_is(getter, status):
+    def check(ctx):
+        ctx.db.session.expire_all()
+        assert ctx.db.session.get(CorrectiveAction, getter(ctx).id).status == status
+
+    return check
 
 
 class _C:
@@ -266,6 +306,58 @@ ROWS = access.domain(
             args=lambda c: {"drill_id": closed(c).id, "lang": "en"},
             obj=closed,
             refused={"employee": 403},
+        ),
+        Row(
+            "drills.add_action",
+            SECURITY,
+            redirect(lambda c: re.compile(rf"/drills/{ended(c).id}#action-\d+"), then=action_added),
+            method="POST",
+            args=lambda c: {"drill_id": ended(c).id},
+            data=lambda c: {
+                "description": "Check the west stair",
+                "owner_id": str(c.world.person.id),
+                "due_on": local_today().isoformat(),
+                "idempotency_key": "access-matrix-drill-action-1",
+            },
+            obj=ended,
+            refused=403,
+        ),
+        Row(
+            # The owner (an employee of the target department) or security; another
+            # supervisor, HR and other employees are refused.
+            "drills.action_done",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/{action(c).drill_id}#action-{action(c).id}",
+                "Marked done",
+                then=action_is(action, ActionStatus.DONE),
+            ),
+            method="POST",
+            args=lambda c: {"action_id": action(c).id},
+            data=lambda c: {"done_note": "Checked"},
+            obj=action,
+            refused=403,
+        ),
+        Row(
+            "drills.action_verify",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/{done_action(c).drill_id}#action-{done_action(c).id}",
+                "Action verified.",
+                then=action_is(done_action, ActionStatus.VERIFIED),
+            ),
+            method="POST",
+            args=lambda c: {"action_id": done_action(c).id},
+            data=lambda c: {},
+            obj=done_action,
+            refused=403,
+        ),
+        Row(
+            "drills.action_list",
+            ALL,
+            page("orrective actions"),  # the property's, or "My corrective actions"
+            args=lambda c: {"show": "open"},
+            given=action,
         ),
     ],
 )

@@ -12,7 +12,13 @@ bp = Blueprint("drills", __name__, url_prefix="/drills")
 
 
 def module() -> Module:
-    from portal.blueprints.drills import cards, demo, print_views, views  # noqa: F401 - routes
+    from portal.blueprints.drills import (  # noqa: F401 - the routes
+        action_views,
+        cards,
+        demo,
+        print_views,
+        views,
+    )
     from portal.blueprints.drills.permissions import can_list_drills
 
     return Module(
@@ -29,11 +35,15 @@ def module() -> Module:
             "drills.unaccounted": _l("Roll call at a drill undone"),
             "drills.record_saved": _l("Drill record saved"),
             "drills.closed": _l("Drill record closed"),
+            "drills.action_added": _l("Corrective action added"),
+            "drills.action_done": _l("Corrective action done"),
+            "drills.action_verified": _l("Corrective action verified"),
         },
         audit_objects={
             "drill_plans": _l("Emergency plan"),
             "drills": _l("Drill"),
             "drill_roll_calls": _l("Drill roll call"),
+            "drill_actions": _l("Corrective action"),
         },
         seeder=demo.seed_drills,
         cards=[
@@ -43,7 +53,14 @@ def module() -> Module:
                 order=30,
                 numbers=cards.numbers,
                 numbers_sql=cards.numbers_sql,
-            )
+            ),
+            Card(
+                cards.my_actions_card,
+                frozenset(Role),
+                order=32,
+                numbers=cards.my_actions_numbers,
+                numbers_sql=cards.my_actions_numbers_sql,
+            ),
         ],
         seed_after=("people", "sops"),
     )

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func, select
 
 from portal import audit
 from portal.blueprints.drills import compliance
 from portal.blueprints.drills.compliance import STANDING_ICONS, Standing
-from portal.blueprints.drills.models import SHIFT_LABELS
+from portal.blueprints.drills.models import SHIFT_LABELS, ActionStatus, CorrectiveAction
 from portal.blueprints.drills.permissions import is_security
 from portal.i18n import fmt_date, local_today, localized
 from portal.i18n import gettext as _
@@ -61,7 +61,52 @@ def numbers(user) -> Numbers:
 
 
 def numbers_sql(_shape) -> dict:
-    return {"changed": audit.newest_change(bindparam("card_property_id"))}
+    overdue = (
+        select(func.count())
+        .select_from(CorrectiveAction)
+        .where(
+            CorrectiveAction.property_id == bindparam("card_property_id"),
+            CorrectiveAction.status == ActionStatus.OPEN,
+            CorrectiveAction.due_on < bindparam("card_today"),
+        )
+        .scalar_subquery()
+    )
+    return {"changed": audit.newest_change(bindparam("card_property_id")), "late": overdue}
+
+
+def my_actions_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def my_actions_numbers_sql(_shape) -> dict:
+    """The signed-in person's open corrective actions, and how many are overdue."""
+    mine = (
+        CorrectiveAction.owner_id == bindparam("card_user_id"),
+        CorrectiveAction.status == ActionStatus.OPEN,
+    )
+    count = select(func.count()).select_from(CorrectiveAction)
+    return {
+        "open": count.where(*mine).scalar_subquery(),
+        "overdue": count.where(
+            *mine, CorrectiveAction.due_on < bindparam("card_today")
+        ).scalar_subquery(),
+    }
+
+
+def my_actions_card(user, values: dict) -> dict | None:
+    if not values["open"]:
+        return None
+    url = url_for("drills.action_list", show="mine")
+    return {
+        "id": "drill-actions-mine",
+        "icon": "clipboard-check",
+        "title": _("My corrective actions"),
+        "numbers": [
+            (_("Open"), values["open"], url),
+            (_("Overdue"), values["overdue"], url),
+        ],
+        "link": (url, _("See my actions")),
+    }
 
 
 def _facts(property_id: int) -> tuple[list[Running], list[Due]]:
@@ -93,7 +138,7 @@ def drills_card(user, values: dict) -> dict | None:
         return None
     key = (user.property_id, values["changed"], local_today())
     running, due = _memo.get(key, lambda: _facts(user.property_id))
-    if not running and not due:
+    if not running and not due and not values["late"]:
         return None
     entries = [
         {
@@ -125,6 +170,11 @@ def drills_card(user, values: dict) -> dict | None:
         "numbers": [
             (_("Shifts overdue for a drill"), overdue, url),
             (_("Due within 30 days"), len(due) - overdue, url),
+            (
+                _("Corrective actions overdue"),
+                values["late"],
+                url_for("drills.action_list", show="open"),
+            ),
         ],
         "entries": entries,
         "link": (url, _("Compliance by shift")),

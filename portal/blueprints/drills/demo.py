@@ -1,5 +1,6 @@
 """Demo drills at the hotel: fire, intruder, food-safety and public-health plans; two years of
-quarterly fire drills on three shifts with evacuation times coming down; the intruder plan's
+quarterly fire drills on three shifts with evacuation times coming down, corrective actions
+(one overdue, one waiting to be verified); the intruder plan's
 evening shift overdue, the food-safety plan never drilled; the next fire drill on the calendar.
 Written in our own words, in both languages (demo_plans.json)."""
 
@@ -12,7 +13,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.blueprints.drills import plans
-from portal.blueprints.drills.models import Drill, DrillStatus, Plan, RollCall
+from portal.blueprints.drills.models import (
+    ActionStatus,
+    CorrectiveAction,
+    Drill,
+    DrillStatus,
+    Plan,
+    RollCall,
+)
 from portal.blueprints.people import services as people
 from portal.blueprints.people.models import Property, Role, User
 from portal.database import utcnow
@@ -171,4 +179,48 @@ def seed_drills() -> bool:
                 marked_at=newest.alarm_at + timedelta(seconds=60 + 5 * k),
             )
         )
+    _actions(hotel.id, fire, staff, lead)
     return True
+
+
+def _actions(property_id, fire, staff, lead) -> None:
+    """Corrective actions from the fire drills: one overdue, one done and waiting to be
+    verified, one verified, one due next month."""
+    drills = list(
+        db.session.scalars(
+            select(Drill)
+            .where(Drill.plan_id == fire.id, Drill.status == DrillStatus.CLOSED)
+            .order_by(Drill.alarm_at.desc())
+            .limit(4)
+        )
+    )
+    engineer = next((u for u in staff if u.department and u.department.code == "ENG"), lead)
+    spa = next((u for u in staff if u.department and u.department.code == "SPA"), lead)
+    today = local_today()
+    now = utcnow()
+    rows = [
+        ("Fit a second sounder in the spa treatment corridor.", engineer, -12, None),
+        ("Brief spa staff to sweep the treatment rooms first.", spa, -20, "done"),
+        ("Replace the faded exit sign at the west stair, level 3.", engineer, -40, "verified"),
+        ("Add the car park to the floor wardens' sweep.", lead, 25, None),
+    ]
+    for drill, (text, owner, due_in, state) in zip(drills, rows, strict=False):
+        action = CorrectiveAction(
+            property_id=property_id,
+            drill_id=drill.id,
+            description=text,
+            owner_id=owner.id,
+            due_on=today + timedelta(days=due_in),
+            created_by_id=lead.id,
+            created_at=drill.closed_at,
+        )
+        if state in ("done", "verified"):
+            action.status = ActionStatus.DONE
+            action.done_note = "Done as agreed at the debrief."
+            action.done_at = now - timedelta(days=abs(due_in) + 2)
+            action.done_by_id = owner.id
+        if state == "verified":
+            action.status = ActionStatus.VERIFIED
+            action.verified_at = now - timedelta(days=abs(due_in))
+            action.verified_by_id = lead.id if owner.id != lead.id else None
+        db.session.add(action)

@@ -230,3 +230,26 @@ class RollForm(PortalForm):
     def validate_accounted(self, field):
         if field.data not in ("0", "1"):
             raise ValidationError(_l("Reload the page and try again."))
+
+
+class ActionForm(IdempotentForm):
+    description = TextAreaField(
+        _l("What must be done"),
+        validators=[DataRequired(_l("Say what must be done.")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    owner_id = SelectField(
+        _l("Owner"), coerce=int, validators=[DataRequired(_l("Choose who owns this action."))]
+    )
+    due_on = DateField(_l("Due"), validators=[DataRequired(_l("Give the day it is due."))])
+
+    def validate_owner_id(self, field):
+        if field.data is not None and not 0 < field.data <= LARGEST_ID:
+            raise ValidationError(_l("Choose who owns this action."))
+
+
+class DoneForm(PortalForm):
+    done_note = StringField(
+        _l("What was done"),
+        validators=[DataRequired(_l("Say what was done.")), Length(max=500)],
+    )

@@ -323,3 +323,58 @@ class RollCall(db.Model):
     accounted: Mapped[bool]
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"  # the owner says it is done
+    VERIFIED = "verified"  # security checked it (someone other than who did it)
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.DONE: _l("Done, to verify"),
+    ActionStatus.VERIFIED: _l("Verified"),
+}
+
+
+class CorrectiveAction(db.Model):
+    """What a drill showed must change, with an owner and a due day, tracked until verified.
+    Each step is one conditional UPDATE from the step before (a double tap applies once)."""
+
+    __tablename__ = "drill_actions"
+    __table_args__ = (
+        Index("ix_drill_actions_property_status_due", "property_id", "status", "due_on"),
+        Index("ix_drill_actions_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default=ActionStatus.OPEN)
+    done_note: Mapped[str] = mapped_column(String(500), default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    drill: Mapped[Drill] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])
+    done_by = relationship("User", foreign_keys=[done_by_id])
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+
+    @property
+    def status_enum(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+    def overdue(self, today: date) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < today

@@ -90,3 +90,22 @@ def marshal_departments(user, drill) -> list:
     if is_security(user) or has_role(user, Role.HR):
         return people.property_departments(drill.property_id)
     return sorted(user.supervises, key=lambda d: d.position)
+
+
+def can_add_action(user, drill) -> bool:
+    return can_run_drill(user, drill)
+
+
+def can_mark_action_done(user, action) -> bool:
+    """The owner, or security."""
+    return in_property(user, action.property_id) and (
+        action.owner_id == user.id or is_security(user)
+    )
+
+
+def can_verify_action(user, action) -> bool:
+    return is_security(user) and in_property(user, action.property_id)
+
+
+def can_see_action(user, action) -> bool:
+    return in_property(user, action.property_id)

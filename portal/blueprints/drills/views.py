@@ -3,9 +3,10 @@
 from flask import abort, flash, request, url_for
 from flask_login import current_user
 
-from portal.blueprints.drills import bp, compliance, plans, services
+from portal.blueprints.drills import actions, bp, compliance, plans, services
 from portal.blueprints.drills.forms import (
     LARGEST_ID,
+    ActionForm,
     NewPlanForm,
     RecordForm,
     RevisePlanForm,
@@ -15,12 +16,15 @@ from portal.blueprints.drills.forms import (
 from portal.blueprints.drills.models import KIND_ICONS, PHASES, Drill, DrillStatus, Plan
 from portal.blueprints.drills.permissions import (
     can_account_for,
+    can_add_action,
     can_call_roll,
     can_keep_plans,
     can_list_drills,
+    can_mark_action_done,
     can_print_report,
     can_run_drill,
     can_schedule_drill,
+    can_verify_action,
     can_view_compliance,
     can_view_drill,
     can_view_plan,
@@ -213,7 +217,7 @@ def schedule():
 
 
 # --- a drill --------------------------------------------------------------------------------------
-def _show(drill: Drill, *, record_form=None, status: int = 200):
+def _show(drill: Drill, *, record_form=None, action_form=None, done_forms=None, status: int = 200):
     may_run = can_run_drill(current_user, drill)
     may_roll = can_call_roll(current_user, drill) and drill.status in (
         DrillStatus.RUNNING,
@@ -224,6 +228,14 @@ def _show(drill: Drill, *, record_form=None, status: int = 200):
         record_form = RecordForm(formdata=None, obj=drill)
         record_form.fill_from(drill)
     accounted, total = services.accounted_count(drill, current_user) if may_roll else (0, 0)
+    after = drill.status in (DrillStatus.ENDED, DrillStatus.CLOSED)
+    may_add_action = after and can_add_action(current_user, drill)
+    if may_add_action and action_form is None:
+        action_form = ActionForm(formdata=None)
+    if action_form is not None:
+        from portal.blueprints.drills.action_views import owner_choices
+
+        action_form.owner_id.choices = owner_choices(drill.property_id)
     return render(
         "drills/detail.html",
         block="roll_call" if is_htmx() and request.method == "GET" else None,
@@ -241,6 +253,12 @@ def _show(drill: Drill, *, record_form=None, status: int = 200):
         record_form=record_form,
         missing=services.missing_for_close(drill) if drill.status == DrillStatus.ENDED else {},
         may_print=can_print_report(current_user, drill),
+        actions=actions.of_drill(drill) if after else [],
+        action_form=action_form if may_add_action else None,
+        done_forms=done_forms or {},
+        may_mark_done=lambda a: can_mark_action_done(current_user, a),
+        may_verify=lambda a: can_verify_action(current_user, a),
+        today=local_today(),
         now=utcnow(),
     )
 
