@@ -33,6 +33,7 @@ def test_a_marshal_runs_a_drill_from_alarm_to_all_clear(app, live_server, new_pa
     page.get_by_role("button", name="Start drill: alarm now").click()
     timer = page.locator(".portal-timer")
     timer.wait_for()
+    page.wait_for_load_state("load")  # the page after the alarm, with its styles
     found = page.evaluate(MEASURE)
     assert found["overflow"] <= 0 and found["small"] == [], found
     page.wait_for_function(

@@ -302,7 +302,7 @@ def swap(page, region) -> list[str]:
         return []
 
 
-def walk(people, draft_id, prop_id, training=None):
+def walk(people, draft_id, prop_id, training=None, drill_id=None):
     sop, emp = people["sop"][0], people["employee"][0]
     # The training module's pages, where it is registered (its ids made by the test).
     session_id, programme_id = training or (None, None)
@@ -340,7 +340,16 @@ def walk(people, draft_id, prop_id, training=None):
             "/people/job-titles/new",
             *(hr_training if training else []),
         ],
-        "b.admin": ["/terminals/", f"/sops/settings/{prop_id}"],
+        "b.admin": [
+            "/terminals/",
+            f"/sops/settings/{prop_id}",
+            # The drills module's pages, where it is registered (a group admin runs drills).
+            *(
+                [f"/drills/{drill_id}", "/drills/new", "/drills/plans/new", "/drills/actions"]
+                if drill_id
+                else []
+            ),
+        ],
         people["employee"][1]: [f"/sops/{sop}"],
     }
 
@@ -376,6 +385,13 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
                 person = _db.session.scalar(select(User).where(User.staff_no == staff_no))
                 training_helpers.seat(running, person)
             training = (running.id, running.programme_id)
+        drill_id = None
+        if "drills" in app.blueprints:
+            from tests.drills import helpers as drill_helpers
+
+            admin = _db.session.scalar(select(User).where(User.username == "b.admin"))
+            with app.test_request_context():
+                drill_id = drill_helpers.running(prop, by=admin).id
         _db.session.commit()
         draft_id, prop_id = draft.id, prop.id
         _db.session.remove()
@@ -387,7 +403,7 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
     template_rendered.connect(record, app)
     checked = []
     try:
-        for who, paths in walk(people, draft_id, prop_id, training).items():
+        for who, paths in walk(people, draft_id, prop_id, training, drill_id).items():
             page = new_page("tablet", has_touch=True)
             secret = factories.PIN if who.startswith("E") else factories.PASSWORD
             sign_in(page, live_server, who, secret)

@@ -3,7 +3,7 @@
 from flask import abort, flash, request, url_for
 from flask_login import current_user
 
-from portal.blueprints.drills import actions, bp, compliance, plans, services
+from portal.blueprints.drills import actions, bp, compliance, plans, services, trend
 from portal.blueprints.drills.forms import (
     LARGEST_ID,
     ActionForm,
@@ -150,9 +150,12 @@ def plan(plan_id: int):
     plan = _plan(plan_id)
     require(can_view_plan, plan)
     versions = plans.history(plan)
+    found = trend.points(plan)
     return render(
         "drills/plan.html",
         plan=plan,
+        times=found,
+        chart=trend.chart(found, plan.target_seconds),
         version=versions[0],
         versions=versions,
         may_keep=can_keep_plans(current_user, plan),
