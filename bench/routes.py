@@ -39,6 +39,7 @@ class Ids:
     training_future_session_id: int | None = None  # an upcoming session with free seats
     drill_plan_id: int | None = None  # the hotel's fire plan (drills module)
     drill_id: int | None = None  # a drill running now, its roll call open (prepare() starts one)
+    drill_incident_id: int | None = None  # the demo's open security incident
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("schedule a drill form", "drills.schedule", "manager"),
     Route("corrective actions", "drills.action_list", "manager"),
+    Route("security incidents", "drills.incident_list", "manager"),
+    Route("report a security incident form", "drills.report_incident", "employee"),
+    Route(
+        "security incident",
+        "drills.incident",
+        "manager",
+        values=lambda ids: {"incident_id": ids.drill_incident_id},
+    ),
     Route(
         "corrective actions, all",
         "drills.action_list",
@@ -536,7 +545,7 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
     if not training:
         optional |= {"training_programme_id", "training_session_id", "training_future_session_id"}
     if not drills:
-        optional |= {"drill_plan_id", "drill_id"}
+        optional |= {"drill_plan_id", "drill_id", "drill_incident_id"}
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
@@ -553,6 +562,7 @@ def _drill_ids(hotel_id: int) -> dict:
     if "drills" not in tables:
         return {}
     plans, drills = tables["drill_plans"], tables["drills"]
+    incidents = tables["security_incidents"]
     return {
         "drill_plan_id": db.session.scalar(
             select(func.min(plans.c.id)).where(plans.c.property_id == hotel_id)
@@ -561,6 +571,9 @@ def _drill_ids(hotel_id: int) -> dict:
             select(func.max(drills.c.id)).where(
                 drills.c.property_id == hotel_id, drills.c.status == "running"
             )
+        ),
+        "drill_incident_id": db.session.scalar(
+            select(func.max(incidents.c.id)).where(incidents.c.property_id == hotel_id)
         ),
     }
 

@@ -153,6 +153,30 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(select_timezone())).date()
 
 
+def to_utc(local: datetime, field_name: str) -> datetime:
+    """A time a person typed (the property's wall clock) as UTC; a time that does not exist
+    on that day (clocks moved forward) is refused rather than guessed (DomainError on the
+    field)."""
+    from portal.errors import DomainError
+
+    zone = ZoneInfo(select_timezone())
+    aware = local.replace(tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if back != local.replace(tzinfo=None):
+        raise DomainError(
+            gettext(
+                "This time does not exist on that day (the clocks change). Choose another time."
+            ),
+            field_name,
+        )
+    return aware.astimezone(UTC)
+
+
+def to_local(value: datetime) -> datetime:
+    """A stored time on the property's wall clock, without its zone (for the form fields)."""
+    return value.astimezone(ZoneInfo(select_timezone())).replace(tzinfo=None)
+
+
 def local_day_start(day: date) -> datetime:
     """The first moment of a local date in the properties' time zone, as a UTC datetime: the
     boundary to compare stored (UTC) times with when people mean days."""

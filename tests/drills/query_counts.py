@@ -1,9 +1,11 @@
 """The drills pages and fragments in the fixed-query-count test (tests/test_query_counts.py):
 the counts hold with more plans, drills, roll-call taps and people (grow)."""
 
+from datetime import timedelta
 from itertools import count
 
-from portal.blueprints.drills import actions, services
+from portal.blueprints.drills import actions, incidents, services
+from portal.database import utcnow
 from portal.i18n import local_today
 from tests import factories
 from tests.drills import helpers
@@ -36,6 +38,16 @@ CASES = [
     Case("drills.detail", "hr", "/drills/{drill_closed}", 3, expect="Drill record"),
     Case("drills.detail", "manager", "/drills/{drill_closed}", 4, expect="Add action"),
     Case("drills.action_list", "manager", "/drills/actions", 2, expect="Fix the sounder"),
+    Case("drills.report_incident", "employee", "/drills/incidents/new", 1, expect="Where"),
+    Case("drills.incident_list", "manager", "/drills/incidents", 2, expect="Gate left open"),
+    Case("drills.incident_list", "employee", "/drills/incidents", 2, expect="My incident"),
+    Case(
+        "drills.incident",
+        "manager",
+        "/drills/incidents/{drill_incident}",
+        2,
+        expect="Take it in hand",
+    ),
     Case(
         "drills.action_list",
         "manager",
@@ -49,7 +61,11 @@ CASES = [
 NOT_PAGES = {"drills.plan_pdf": "a document", "drills.report_pdf": "a document"}
 
 # The ids tests/test_input.py gives the drills routes' arguments (keys of world()).
-ROUTE_ARGUMENTS = {"plan_id": "drill_plan", "drill_id": "drill_running"}
+ROUTE_ARGUMENTS = {
+    "plan_id": "drill_plan",
+    "drill_id": "drill_running",
+    "incident_id": "drill_incident",
+}
 
 _codes = count(1)
 
@@ -65,7 +81,13 @@ def world(prop, ids):
     for i in range(3):
         person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
         services.account_for(running, person, True, by=keeper)
+    incident = incidents.report(
+        prop.id,
+        incidents.Report(utcnow() - timedelta(hours=1), "Dock", "Gate left open", "", "low"),
+        by=owner,
+    )
     return {
+        "drill_incident": incident.id,
         "drill_plan": plan.id,
         "drill_running": running.id,
         "drill_closed": closed.id,
@@ -79,6 +101,11 @@ def grow(prop, n):
         plan = helpers.plan(prop, by=keeper, code=f"GROW-{next(_codes)}")
         helpers.closed(prop, plan, by=keeper)
         helpers.drill(prop, plan, shift="evening", by=keeper)
+        incidents.report(
+            prop.id,
+            incidents.Report(utcnow() - timedelta(hours=2), "Dock", "More", "", "high"),
+            by=keeper,
+        )
         for drill in _closed(prop):
             actions.add(drill, f"Action {n}", keeper, local_today(), by=keeper)
     for drill in _running(prop):

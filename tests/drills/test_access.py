@@ -10,11 +10,14 @@ from portal.blueprints.drills.models import (
     CorrectiveAction,
     Drill,
     DrillStatus,
+    Incident,
+    IncidentStatus,
     Plan,
     PlanVersion,
     RollCall,
 )
-from portal.i18n import local_today
+from portal.database import utcnow
+from portal.i18n import local_today, to_local
 from tests import access
 from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
 from tests.drills import helpers
@@ -64,6 +67,42 @@ def _action(world, cache, done=False):
 
 
 action = _once("action", _action)
+
+
+def _incident(world, cache, triaged=False):
+    from datetime import timedelta
+
+    from portal.blueprints.drills import incidents
+    from portal.database import utcnow
+
+    made = incidents.report(
+        world.prop.id,
+        incidents.Report(utcnow() - timedelta(hours=1), "Loading bay", "Gate left open", "", "low"),
+        by=world.person,
+    )
+    if triaged:
+        incidents.triage(made, "low", "Gate checked", by=_keeper(world, cache))
+    return made
+
+
+incident = _once("incident", _incident)
+incident_in_hand = _once("incident_in_hand", lambda w, c: _incident(w, c, triaged=True))
+
+
+def incident_reported(ctx):
+    made = ctx.db.session.scalar(select(Incident).where(Incident.location == "Bike store"))
+    assert made is not None and made.reported_by_id == ctx.actor.id
+    assert made.property_id == ctx.actor.property_id
+
+
+def incident_is(getter, status):
+    def check(ctx):
+        ctx.db.session.expire_all()
+        assert ctx.db.session.get(Incident, getter(ctx).id).status == status
+
+    return check
+
+
 done_action = _once("done_action", lambda w, c: _action(w, c, done=True))
 
 
@@ -358,6 +397,59 @@ ROWS = access.domain(
             page("orrective actions"),  # the property's, or "My corrective actions"
             args=lambda c: {"show": "open"},
             given=action,
+        ),
+        Row("drills.report_incident", ALL, page("Report a security incident", "Where")),
+        Row(
+            "drills.report_incident",
+            ALL,
+            redirect(
+                re.compile(r"/drills/incidents/\d+"),
+                "security has your report",
+                then=incident_reported,
+            ),
+            method="POST",
+            data=lambda c: {
+                "occurred_at": to_local(utcnow()).strftime("%Y-%m-%dT%H:%M"),
+                "location": "Bike store",
+                "what": "A bike lock cut",
+                "severity": "low",
+                "idempotency_key": "access-matrix-incident-001",
+            },
+        ),
+        Row("drills.incident_list", ALL, page("ncident"), given=incident),
+        Row(
+            # Security, and the one who reported it (the target employee, not the actor).
+            "drills.incident",
+            SECURITY,
+            page("Gate left open", "Loading bay"),
+            args=lambda c: {"incident_id": incident(c).id},
+            obj=incident,
+        ),
+        Row(
+            "drills.triage_incident",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/incidents/{incident(c).id}",
+                "Incident in hand.",
+                then=incident_is(incident, IncidentStatus.IN_HAND),
+            ),
+            method="POST",
+            args=lambda c: {"incident_id": incident(c).id},
+            data=lambda c: {"severity": "medium", "triage_note": "On it"},
+            obj=incident,
+        ),
+        Row(
+            "drills.close_incident",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/incidents/{incident_in_hand(c).id}",
+                "Incident closed.",
+                then=incident_is(incident_in_hand, IncidentStatus.CLOSED),
+            ),
+            method="POST",
+            args=lambda c: {"incident_id": incident_in_hand(c).id},
+            data=lambda c: {"actions_taken": "Gate fixed", "plan_id": "0"},
+            obj=incident_in_hand,
         ),
     ],
 )

@@ -16,6 +16,7 @@ def module() -> Module:
         action_views,
         cards,
         demo,
+        incident_views,
         print_views,
         views,
     )
@@ -38,12 +39,16 @@ def module() -> Module:
             "drills.action_added": _l("Corrective action added"),
             "drills.action_done": _l("Corrective action done"),
             "drills.action_verified": _l("Corrective action verified"),
+            "drills.incident_reported": _l("Security incident reported"),
+            "drills.incident_triaged": _l("Security incident triaged"),
+            "drills.incident_closed": _l("Security incident closed"),
         },
         audit_objects={
             "drill_plans": _l("Emergency plan"),
             "drills": _l("Drill"),
             "drill_roll_calls": _l("Drill roll call"),
             "drill_actions": _l("Corrective action"),
+            "security_incidents": _l("Security incident"),
         },
         seeder=demo.seed_drills,
         cards=[
@@ -60,6 +65,13 @@ def module() -> Module:
                 order=32,
                 numbers=cards.my_actions_numbers,
                 numbers_sql=cards.my_actions_numbers_sql,
+            ),
+            Card(
+                cards.incidents_card,
+                frozenset({Role.MANAGER, Role.ADMIN, Role.SUPERVISOR}),
+                order=31,
+                numbers=cards.incident_numbers,
+                numbers_sql=cards.incident_numbers_sql,
             ),
         ],
         seed_after=("people", "sops"),

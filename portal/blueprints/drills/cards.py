@@ -17,7 +17,14 @@ from sqlalchemy import bindparam, func, select
 from portal import audit
 from portal.blueprints.drills import compliance
 from portal.blueprints.drills.compliance import STANDING_ICONS, Standing
-from portal.blueprints.drills.models import SHIFT_LABELS, ActionStatus, CorrectiveAction
+from portal.blueprints.drills.models import (
+    SHIFT_LABELS,
+    ActionStatus,
+    CorrectiveAction,
+    Incident,
+    IncidentStatus,
+    Severity,
+)
 from portal.blueprints.drills.permissions import is_security
 from portal.i18n import fmt_date, local_today, localized
 from portal.i18n import gettext as _
@@ -178,4 +185,40 @@ def drills_card(user, values: dict) -> dict | None:
         ],
         "entries": entries,
         "link": (url, _("Compliance by shift")),
+    }
+
+
+def incident_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def incident_numbers_sql(_shape) -> dict:
+    """The property's incidents not closed yet, and the serious ones among them."""
+    open_ = (
+        Incident.property_id == bindparam("card_property_id"),
+        Incident.status != IncidentStatus.CLOSED,
+    )
+    count = select(func.count()).select_from(Incident)
+    serious = Incident.severity.in_((Severity.HIGH, Severity.CRITICAL))
+    return {
+        "open": count.where(*open_).scalar_subquery(),
+        "new": count.where(*open_, Incident.status == IncidentStatus.REPORTED).scalar_subquery(),
+        "serious": count.where(*open_, serious).scalar_subquery(),
+    }
+
+
+def incidents_card(user, values: dict) -> dict | None:
+    if not is_security(user) or not values["open"]:
+        return None
+    url = url_for("drills.incident_list")
+    return {
+        "id": "security-incidents",
+        "icon": "shield-exclamation",
+        "title": _("Open security incidents"),
+        "numbers": [
+            (_("Not closed"), values["open"], url),
+            (_("Waiting for triage"), values["new"], url),
+            (_("High or critical"), values["serious"], url),
+        ],
+        "link": (url, _("Security incidents")),
     }

@@ -1,6 +1,6 @@
 """Demo drills at the hotel: fire, intruder, food-safety and public-health plans; two years of
 quarterly fire drills on three shifts with evacuation times coming down, corrective actions
-(one overdue, one waiting to be verified); the intruder plan's
+(one overdue, one waiting to be verified), an open security incident; the intruder plan's
 evening shift overdue, the food-safety plan never drilled; the next fire drill on the calendar.
 Written in our own words, in both languages (demo_plans.json)."""
 
@@ -18,8 +18,10 @@ from portal.blueprints.drills.models import (
     CorrectiveAction,
     Drill,
     DrillStatus,
+    Incident,
     Plan,
     RollCall,
+    Severity,
 )
 from portal.blueprints.people import services as people
 from portal.blueprints.people.models import Property, Role, User
@@ -180,7 +182,26 @@ def seed_drills() -> bool:
             )
         )
     _actions(hotel.id, fire, staff, lead)
+    _incident(hotel.id, staff)
     return True
+
+
+def _incident(property_id, staff) -> None:
+    """One open incident, reported last night by a guest-room attendant."""
+    reporter = next((u for u in staff if u.department and u.department.code == "HK"), staff[0])
+    at = utcnow() - timedelta(hours=14)
+    incident = Incident(
+        property_id=property_id,
+        occurred_at=at,
+        location="Service lift lobby, level 7",
+        what="A man without a room key card followed a guest through the service lift door and "
+        "asked staff for a room number. He left by the east stair when asked who he was visiting.",
+        involved="One guest (room 712), the reporter, an unknown man of about 40 in a grey coat",
+        severity=Severity.MEDIUM,
+        reported_by_id=reporter.id,
+        reported_at=at + timedelta(minutes=20),
+    )
+    db.session.add(incident)
 
 
 def _actions(property_id, fire, staff, lead) -> None:

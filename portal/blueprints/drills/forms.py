@@ -5,6 +5,7 @@ import re
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -253,3 +254,51 @@ class DoneForm(PortalForm):
         _l("What was done"),
         validators=[DataRequired(_l("Say what was done.")), Length(max=500)],
     )
+
+
+def _severities():
+    from portal.blueprints.drills.models import SEVERITY_LABELS
+
+    return [SelectChoice(key.value, label) for key, label in SEVERITY_LABELS.items()]
+
+
+class IncidentForm(IdempotentForm):
+    occurred_at = DateTimeLocalField(
+        _l("When it happened"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Give the date and time it happened."))],
+    )
+    location = StringField(
+        _l("Where"),
+        validators=[DataRequired(_l("Say where it happened.")), Length(max=120), no_invisible],
+        render_kw={"placeholder": _l("e.g. Car park level B2, lift lobby")},
+    )
+    what = TextAreaField(
+        _l("What happened"),
+        validators=[DataRequired(_l("Say what happened.")), Length(max=4000)],
+        render_kw={"rows": 4},
+    )
+    involved = TextAreaField(
+        _l("Who was involved"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 2, "placeholder": _l("Guests, staff, visitors: names if known")},
+    )
+    severity = SelectField(_l("How serious"), choices=_severities())
+
+
+class TriageForm(PortalForm):
+    severity = SelectField(_l("How serious"), choices=_severities())
+    triage_note = TextAreaField(
+        _l("What security is doing"),
+        validators=[DataRequired(_l("Say what security is doing about it.")), Length(max=4000)],
+        render_kw={"rows": 2},
+    )
+
+
+class CloseIncidentForm(PortalForm):
+    actions_taken = TextAreaField(
+        _l("Actions taken"),
+        validators=[DataRequired(_l("Say what was done.")), Length(max=4000)],
+        render_kw={"rows": 3},
+    )
+    plan_id = SelectField(_l("A plan this shows must change"), coerce=int, default=0)

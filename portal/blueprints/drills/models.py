@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import lazy_pgettext as pgettext  # lazy; named so that extraction finds it
 from portal.i18n import localized
 
 
@@ -378,3 +379,97 @@ class CorrectiveAction(db.Model):
 
     def overdue(self, today: date) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def label(self) -> str:
+        return str(SEVERITY_LABELS[self])
+
+    @property
+    def short(self) -> str:
+        return str(SEVERITY_SHORT[self])
+
+
+SEVERITY_LABELS = {
+    Severity.LOW: _l("Low: no harm, no loss"),
+    Severity.MEDIUM: _l("Medium: minor harm or loss"),
+    Severity.HIGH: _l("High: someone hurt, or a serious loss"),
+    Severity.CRITICAL: _l("Critical: life in danger, police or fire service called"),
+}
+SEVERITY_SHORT = {
+    Severity.LOW: pgettext("severity", "Low"),
+    Severity.MEDIUM: pgettext("severity", "Medium"),
+    Severity.HIGH: pgettext("severity", "High"),
+    Severity.CRITICAL: pgettext("severity", "Critical"),
+}
+SEVERITY_BADGES = {
+    Severity.LOW: "text-bg-secondary",
+    Severity.MEDIUM: "text-bg-warning",
+    Severity.HIGH: "text-bg-danger",
+    Severity.CRITICAL: "text-bg-danger",
+}
+
+
+class IncidentStatus(enum.StrEnum):
+    REPORTED = "reported"
+    IN_HAND = "in_hand"  # security has triaged it and is dealing with it
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(INCIDENT_STATUS_LABELS[self])
+
+
+INCIDENT_STATUS_LABELS = {
+    IncidentStatus.REPORTED: _l("Reported"),
+    IncidentStatus.IN_HAND: _l("In hand"),
+    IncidentStatus.CLOSED: _l("Closed"),
+}
+
+
+class Incident(db.Model):
+    """A security incident any employee reports; security triages it (its severity, a note)
+    and closes it with the actions taken, and may name a plan the incident shows must change."""
+
+    __tablename__ = "security_incidents"
+    __table_args__ = (
+        Index("ix_security_incidents_property_status", "property_id", "status", "occurred_at"),
+        Index("ix_security_incidents_reporter", "reported_by_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str] = mapped_column(String(120))
+    what: Mapped[str] = mapped_column(Text)
+    involved: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=IncidentStatus.REPORTED)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    triage_note: Mapped[str] = mapped_column(Text, default="")
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    actions_taken: Mapped[str] = mapped_column(Text, default="")
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("drill_plans.id"))
+
+    reported_by = relationship("User", foreign_keys=[reported_by_id])
+    triaged_by = relationship("User", foreign_keys=[triaged_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+    plan = relationship("Plan")
+
+    @property
+    def severity_enum(self) -> Severity:
+        return Severity(self.severity)
+
+    @property
+    def status_enum(self) -> IncidentStatus:
+        return IncidentStatus(self.status)

@@ -109,3 +109,18 @@ def can_verify_action(user, action) -> bool:
 
 def can_see_action(user, action) -> bool:
     return in_property(user, action.property_id)
+
+
+def can_report_incident(user, obj=None) -> bool:
+    return signed_in(user) and bool(user.active)
+
+
+def can_view_incident(user, incident) -> bool:
+    """Security, and whoever reported it."""
+    return in_property(user, incident.property_id) and (
+        is_security(user) or incident.reported_by_id == user.id
+    )
+
+
+def can_handle_incident(user, incident) -> bool:
+    return is_security(user) and in_property(user, incident.property_id)

@@ -9,7 +9,7 @@ same transaction. Attendance: a change is a new row pointing at the row it corre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,8 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.i18n import local_day_start, select_timezone
+from portal.i18n import local_day_start, select_timezone, to_local
+from portal.i18n import to_utc as to_utc  # the views and demo read it as services.to_utc
 
 MAX_CAPACITY = 200
 # Self check-in on a staff-room terminal: from this long before the start until the end; after
@@ -54,24 +55,6 @@ ROSTER_LIMIT = 400  # seats (at most MAX_CAPACITY) and the head of the waiting l
 # --- local time -----------------------------------------------------------------------------
 def zone() -> ZoneInfo:
     return ZoneInfo(select_timezone())
-
-
-def to_utc(local: datetime, field_name: str) -> datetime:
-    """A time a person typed (the property's wall clock) as UTC; a time that does not exist
-    on that day (clocks moved forward) is refused rather than guessed."""
-    aware = local.replace(tzinfo=zone())
-    back = aware.astimezone(UTC).astimezone(zone()).replace(tzinfo=None)
-    if back != local.replace(tzinfo=None):
-        raise DomainError(
-            _("This time does not exist on that day (the clocks change). Choose another time."),
-            field_name,
-        )
-    return aware.astimezone(UTC)
-
-
-def to_local(value: datetime) -> datetime:
-    """A stored time on the property's wall clock, without its zone (for the form fields)."""
-    return value.astimezone(zone()).replace(tzinfo=None)
 
 
 def days_spanned(starts_at: datetime, ends_at: datetime) -> int:
