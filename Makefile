@@ -33,7 +33,7 @@ TEST_DEBS := $(RUN_DEBS) chromium
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance clean
+        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance bench-rollcall clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
@@ -108,6 +108,10 @@ bench-compliance: setup
 # PostgreSQL (BENCH_PG_URL) by default; ARGS="--db both" adds SQLite.
 bench-attendance: setup system-deps-bench
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/attendance.py $(ARGS)
+
+# Marshals tapping the roll call of a running drill at once; writes bench/REPORT-rollcall.md.
+bench-rollcall: setup system-deps-bench
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/rollcall.py $(ARGS)
 
 system-deps-bench:
 	@bash tools/system-deps.sh $(BENCH_DEBS)

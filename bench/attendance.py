@@ -22,13 +22,7 @@ met on every database run, 1 when it is not, 2 when the run failed.
 
 from __future__ import annotations
 
-import argparse
-import os
-import re
 import sys
-import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -36,16 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import load  # noqa: E402
 from bench import routes as bench_routes  # noqa: E402
+from bench import taps  # noqa: E402
 
 REPORT = ROOT / "bench" / "REPORT-attendance.md"
 TARGET_P95_MS = 50.0
 SEATS = 40
 MARKS = ("present", "late", "absent", "excused")
-ROUNDS = 3
 REFUSED_TEXT = "at the same moment"  # views._record's answer to two taps on one row at once
-_CSRF_META = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
 def prepare() -> tuple[int, list[int]]:
@@ -119,20 +111,6 @@ def prepare() -> tuple[int, list[int]]:
     return ids
 
 
-def attendance_rows(env: dict) -> int:
-    from sqlalchemy import create_engine, func, select
-
-    from bench.bare import database_url
-    from portal.blueprints.training.models import Attendance
-
-    engine = create_engine(database_url(env["PORTAL_DATABASE_URL"]))
-    try:
-        with engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(Attendance.__table__))
-    finally:
-        engine.dispose()
-
-
 def mark_mix(cookie: str, token: str, seat_ids: list[int]) -> list[str]:
     """The wrk requests: every row with one mark, then every row with the next mark. Each
     block starts a quarter of the rows further on, so that the second wrk thread, which
@@ -146,152 +124,35 @@ def mark_mix(cookie: str, token: str, seat_ids: list[int]) -> list[str]:
     ]
 
 
-def run_wrk_mix(port: int, lines: list[str], seconds: float, tmp: Path, what: str):
-    return load.wrk_mix(port, lines, seconds, tmp, what, env={"BENCH_WRK_REFUSED": REFUSED_TEXT})
+def _first_tap(prepared, token: str) -> tuple[str, dict, str]:
+    _session_id, seat_ids = prepared
+    path = f"/training/enrolments/{seat_ids[0]}/mark"
+    return path, {"csrf_token": token, "mark": "present"}, f"enrolment-{seat_ids[0]}"
 
 
-def one_database(db: str, opts, tmp: Path) -> dict:
-    run = load.Run(db, "demo", opts, tmp)
-    started = time.perf_counter()
-    if db == "postgresql":
-        load._reset_postgres(run.url)
-    run.flask("db", "upgrade")
-    run.flask("seed-demo")
-    from bench import bare
+def _written(url: str) -> int:
+    from portal.blueprints.training.models import Attendance
 
-    bare.prepare(run.bare_url)
-    os.environ.update(run.env)
-    from portal import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": run.url})
-    with app.test_request_context():
-        session_id, seat_ids = prepare()
-        from portal.extensions import db as portal_db
-
-        portal_db.session.remove()
-        portal_db.engine.dispose()
-    load.log(f"  set up in {time.perf_counter() - started:.0f} s ({len(seat_ids)} seats)")
-    portal = load.Server("the portal", "app:app", run.env, run.dir / "portal.log")
-    anchors = load.Server(
-        "the bare-bones anchors",
-        "bench.bare:create_app()",
-        {"BENCH_BARE_DATABASE_URL": run.bare_url},
-        run.dir / "bare.log",
-    )
-    try:
-        portal.wait_ready("/auth/login")
-        anchors.wait_ready("/bare")
-        browser = load.sign_in(portal.port, "supervisor")
-        page = browser.get(f"/training/sessions/{session_id}")
-        found = _CSRF_META.search(page.text())
-        if page.status != 200 or not found:
-            raise load.BenchFailure(f"the session page answered {page.status} without a token")
-        lines = mark_mix(browser.cookie_header(), found.group(1), seat_ids)
-        # One tap by hand first: it must answer the row, not an error or the sign-in page.
-        first = browser.request(
-            "POST",
-            f"/training/enrolments/{seat_ids[0]}/mark",
-            form={"csrf_token": found.group(1), "mark": "present"},
-            htmx=True,
-        )
-        if first.status != 200 or f"enrolment-{seat_ids[0]}" not in first.text():
-            raise load.BenchFailure(f"a tap answered {first.status}: {first.text()[:300]!r}")
-        run_wrk_mix(portal.port, lines, 2, run.dir, "warm-up taps")
-        before = attendance_rows(run.env)
-        samples, fragments = [], []
-        for number in range(1, opts.rounds + 1):
-            load.log(f"  round {number} of {opts.rounds} (load average {load.load_average():.1f})")
-            portal.drain()
-            fragments.append(load.wrk(anchors.port, "/bare/fragment", opts.duration, {}, "anchor"))
-            portal.drain()
-            samples.append(run_wrk_mix(portal.port, lines, opts.duration, run.dir, "taps"))
-        written = attendance_rows(run.env) - before
-    finally:
-        portal.stop()
-        anchors.stop()
-    requests = sum(s.requests for s in samples)
-    refused = sum(s.raw.get("refused", 0) for s in samples)
-    worst = max(samples, key=lambda s: s.p95)
-    result = {
-        "db": db,
-        "requests": requests,
-        "req_s": sum(s.req_s for s in samples) / len(samples),
-        "p50": sorted(s.p50 for s in samples)[len(samples) // 2],
-        "p95": sorted(s.p95 for s in samples)[len(samples) // 2],
-        "p95_worst": worst.p95,
-        "p99": sorted(s.p99 for s in samples)[len(samples) // 2],
-        "anchor_req_s": sum(f.req_s for f in fragments) / len(fragments),
-        "anchor_p95": sorted(f.p95 for f in fragments)[len(fragments) // 2],
-        "written": written,
-        "refused": refused,
-        "load": load.load_average(),
-    }
-    result["ratio"] = result["req_s"] / result["anchor_req_s"] if result["anchor_req_s"] else 0
-    # A tap that changed nothing would flatter the number: nearly every one must have written.
-    result["honest"] = written >= 0.9 * (requests - refused)
-    result["met"] = result["p95"] < TARGET_P95_MS and result["honest"]
-    return result
+    return taps.count_rows(url, Attendance.__table__)
 
 
-def report(results: list[dict], opts, seconds: float) -> str:
-    lines = [
-        "# Attendance under load",
-        "",
-        f"Written by `make bench-attendance` (bench/attendance.py) on "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {load._git()}, {load._cpu()}; "
-        f"{opts.rounds} rounds of {opts.duration} s, wrk -t{load.THREADS} -c{load.CONNECTIONS}, "
-        f"gunicorn {load.WORKERS} sync workers; {seconds:.0f} s in all.",
-        "",
-        "Each request is a supervisor's tap on an attendance row (htmx POST with the CSRF "
-        "token): a new attendance row and an audit row written, the row answered again. "
-        f"Target: p95 < {TARGET_P95_MS:.0f} ms at {load.CONNECTIONS} concurrent supervisors.",
-        "",
-        "| database | taps | taps/s | p50 ms | p95 ms (median of rounds) | worst round p95 | "
-        "p99 ms | rows written | refused (same row at once) | bare-bones fragment req/s, "
-        "p95 ms | taps/s ÷ fragment req/s | target |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {load.DB_NAMES[r['db']]} | {r['requests']:,} | {r['req_s']:.0f} | {r['p50']:.1f} "
-            f"| {r['p95']:.1f} | {r['p95_worst']:.1f} | {r['p99']:.1f} | {r['written']:,} "
-            f"| {r['refused']} | {r['anchor_req_s']:.0f}, {r['anchor_p95']:.1f} "
-            f"| {r['ratio']:.2f} | {load.mark(r['met'])} |"
-        )
-    lines += [
-        "",
-        "Load average at the end of each database run: "
-        + ", ".join(f"{load.DB_NAMES[r['db']]} {r['load']:.1f}" for r in results)
-        + f" ({os.cpu_count()} cores).",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="postgresql")
-    parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per round")
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", load.DEFAULT_PG_URL))
-    parser.add_argument("--report", type=Path, default=REPORT)
-    opts = parser.parse_args(argv)
-    databases = ["sqlite", "postgresql"] if opts.db == "both" else [opts.db]
-    started = time.perf_counter()
-    results = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="staffroom-attendance-") as tmp:
-            for db in databases:
-                load.log(f"{load.DB_NAMES[db]}:")
-                results.append(one_database(db, opts, Path(tmp)))
-    except load.BenchFailure as failure:
-        load.log(f"\nBENCHMARK FAILED: {failure}")
-        return 2
-    text = report(results, opts, time.perf_counter() - started)
-    opts.report.write_text(text, encoding="utf-8")
-    load.log("\n" + text)
-    return 0 if all(r["met"] for r in results) else 1
+BENCH = taps.TapBench(
+    title="Attendance under load",
+    command="make bench-attendance (bench/attendance.py)",
+    role="supervisor",
+    connections=16,
+    target_p95_ms=TARGET_P95_MS,
+    report=REPORT,
+    what="Each request is a supervisor's tap on an attendance row (htmx POST with the CSRF "
+    "token): a new attendance row and an audit row written, the row answered again.",
+    refused_text=REFUSED_TEXT,
+    prepare=prepare,
+    page=lambda prepared: f"/training/sessions/{prepared[0]}",
+    lines=lambda cookie, token, prepared: mark_mix(cookie, token, prepared[1]),
+    first_tap=_first_tap,
+    written=_written,
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(taps.main(BENCH, __doc__))

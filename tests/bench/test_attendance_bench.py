@@ -27,3 +27,18 @@ def test_the_wrk_script_posts_a_line_with_a_body():
     assert 'wrk.format("POST", path, headers, body)' in LUA
     assert "application/x-www-form-urlencoded" in LUA
     assert '"refused"' in LUA
+
+
+def test_each_roll_call_tap_changes_its_persons_state():
+    from bench import rollcall
+
+    lines = rollcall.roll_mix("sid=abc", "tok", 7, [21, 22, 23, 24])
+    assert len(lines) == 8
+    state: dict[str, str] = {}
+    for line in lines + lines:  # round the list again: it goes on changing
+        path, cookie, hx, body = line.split("\t")
+        assert path.startswith("/drills/7/roll/") and cookie == "sid=abc" and hx == "1"
+        form = parse_qs(body)
+        assert form["csrf_token"] == ["tok"]
+        assert state.get(path, "0") != form["accounted"][0]
+        state[path] = form["accounted"][0]
