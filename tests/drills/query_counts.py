@@ -15,8 +15,9 @@ CASES = [
     Case("drills.index", "manager", "/drills/", 4, expect="Running and planned"),
     Case("drills.index", "employee", "/drills/", 3, expect="Recent drills"),
     Case("drills.compliance_view", "manager", "/drills/compliance", 2, expect="FIRE-Q1"),
-    Case("drills.plan_list", "employee", "/drills/plans", 3, expect="FIRE-Q1"),
-    Case("drills.plan", "employee", "/drills/plans/{drill_plan}", 7, expect="Evacuation times"),
+    Case("drills.plan_list", "employee", "/drills/plans", 4, expect="FIRE-Q1"),
+    Case("drills.plan", "employee", "/drills/plans/{drill_plan}", 8, expect="Evacuation times"),
+    Case("drills.plan", "manager", "/drills/plans/{drill_plan}", 9, expect="Read by"),
     Case("drills.create_plan", "manager", "/drills/plans/new", 2, expect="Plan code"),
     Case(
         "drills.revise_plan",

@@ -13,6 +13,7 @@ from portal.blueprints.drills.models import (
     Incident,
     IncidentStatus,
     Plan,
+    PlanRead,
     PlanVersion,
     RollCall,
 )
@@ -87,6 +88,11 @@ def _incident(world, cache, triaged=False):
 
 incident = _once("incident", _incident)
 incident_in_hand = _once("incident_in_hand", lambda w, c: _incident(w, c, triaged=True))
+
+
+def _read_by_actor(ctx):
+    read = ctx.db.session.scalar(select(PlanRead).where(PlanRead.person_id == ctx.actor.id))
+    assert read is not None and read.plan_version_id == plan(ctx).versions[0].id
 
 
 def incident_reported(ctx):
@@ -397,6 +403,22 @@ ROWS = access.domain(
             page("orrective actions"),  # the property's, or "My corrective actions"
             args=lambda c: {"show": "open"},
             given=action,
+        ),
+        Row(
+            "drills.confirm_read",
+            ALL,
+            redirect(
+                lambda c: f"/drills/plans/{plan(c).id}",
+                "you have read version 1",
+                then=lambda c: _read_by_actor(c),
+            ),
+            method="POST",
+            args=lambda c: {"plan_id": plan(c).id},
+            data=lambda c: {"version": "1"},
+            obj=plan,
+            # A group admin reads another property's plans but is not its staff: refused
+            # (tests/drills/test_reading.py); the row's own case is the bound role's.
+            other_property=(Elsewhere(args=lambda c: {"plan_id": plan(c).id}),),
         ),
         Row("drills.report_incident", ALL, page("Report a security incident", "Where")),
         Row(

@@ -108,3 +108,21 @@ def test_the_overview_of_another_property_is_its_own(db, ctx):
     home, other = factories.property_("TST"), factories.property_("SPX")
     helpers.plan(home, code="FIRE-01")
     assert compliance.overview(other.id) == []
+
+
+def test_five_plans_three_shifts_three_years_in_one_query(db, ctx, count_queries):
+    """The issue's volume: 5 plans x 3 shifts x 3 years of quarterly drills (180 closed)."""
+    prop = factories.property_()
+    today = local_today()
+    made = [helpers.plan(prop, code=f"PLAN-{n}") for n in range(5)]
+    for plan in made:
+        plan.created_at = local_day_start(today - timedelta(days=3 * 365 + 30))
+        for shift in ("morning", "evening", "night"):
+            for quarter in range(12):
+                _closed_on(plan, shift, today - timedelta(days=20 + 91 * quarter))
+    db.session.flush()
+    with count_queries() as queries:
+        cells = compliance.overview(prop.id, today=today)
+    assert queries.count == 1
+    assert len(cells) == 15 and all(c.standing is Standing.OK for c in cells)
+    assert {c.last for c in cells} == {today - timedelta(days=20)}

@@ -29,6 +29,7 @@ def module() -> Module:
         audit_actions={
             "drills.plan_created": _l("Emergency plan added"),
             "drills.plan_revised": _l("Emergency plan revised"),
+            "drills.plan_read": _l("Emergency plan read and confirmed"),
             "drills.scheduled": _l("Drill scheduled"),
             "drills.started": _l("Drill alarm given"),
             "drills.all_clear": _l("Drill all-clear given"),
@@ -65,6 +66,13 @@ def module() -> Module:
                 order=32,
                 numbers=cards.my_actions_numbers,
                 numbers_sql=cards.my_actions_numbers_sql,
+            ),
+            Card(
+                cards.to_read_card,
+                frozenset(Role),
+                order=14,
+                numbers=cards.to_read_numbers,
+                numbers_sql=cards.to_read_numbers_sql,
             ),
             Card(
                 cards.incidents_card,

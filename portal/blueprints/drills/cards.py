@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import bindparam, func, select
 
 from portal import audit
-from portal.blueprints.drills import compliance
+from portal.blueprints.drills import compliance, plans
 from portal.blueprints.drills.compliance import STANDING_ICONS, Standing
 from portal.blueprints.drills.models import (
     SHIFT_LABELS,
@@ -221,4 +221,27 @@ def incidents_card(user, values: dict) -> dict | None:
             (_("High or critical"), values["serious"], url),
         ],
         "link": (url, _("Security incidents")),
+    }
+
+
+def to_read_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def to_read_numbers_sql(_shape) -> dict:
+    """The plans whose version in force the signed-in person has not confirmed."""
+    pending = plans.to_read_clause(bindparam("card_user_id"), bindparam("card_property_id"))
+    return {"plans": select(func.count()).select_from(pending.subquery()).scalar_subquery()}
+
+
+def to_read_card(user, values: dict) -> dict | None:
+    if not values["plans"]:
+        return None
+    url = url_for("drills.plan_list")
+    return {
+        "id": "plans-to-read",
+        "icon": "book",
+        "title": _("Emergency plans to read"),
+        "numbers": [(_("Plans new or revised since you read them"), values["plans"], url)],
+        "link": (url, _("Emergency plans")),
     }

@@ -1,8 +1,9 @@
 """Demo drills at the hotel: fire, intruder, food-safety and public-health plans; two years of
-quarterly fire drills on three shifts with evacuation times coming down, corrective actions
-(one overdue, one waiting to be verified), an open security incident; the intruder plan's
-evening shift overdue, the food-safety plan never drilled; the next fire drill on the calendar.
-Written in our own words, in both languages (demo_plans.json)."""
+quarterly fire drills on three shifts with evacuation times coming down; corrective actions
+(one overdue, one waiting to be verified); an open security incident; the fire plan revised
+after a drill and read again by half the staff so far; the intruder plan's evening shift
+overdue, the food-safety plan never drilled; the next fire drill on the calendar. Written in
+our own words, in both languages (demo_plans.json)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from portal.blueprints.drills.models import (
     DrillStatus,
     Incident,
     Plan,
+    PlanRead,
     RollCall,
     Severity,
 )
@@ -183,7 +185,48 @@ def seed_drills() -> bool:
         )
     _actions(hotel.id, fire, staff, lead)
     _incident(hotel.id, staff)
+    _revised_after_a_drill(fire, staff, lead)
     return True
+
+
+def _revised_after_a_drill(fire, staff, lead) -> None:
+    """Everyone read the fire plan's first version; a month ago it was revised after a drill
+    (the spa's faint alarm), and half the staff have read the new version so far."""
+    first = plans.current_version(fire)
+    entry = next(e for e in json.loads(DATA.read_text(encoding="utf-8")) if e["code"] == "FIRE-01")
+    texts = {k: v for k, v in entry.items() if k.endswith(("_en", "_zh"))}
+    texts["rescue_en"] += " Spa staff sweep the treatment rooms before leaving."
+    texts["rescue_zh"] += "水疗员工撤离前须先逐间检查理疗室。"
+    data = plans.PlanData(
+        code=fire.code,
+        kind=fire.kind,
+        every_months=fire.every_months,
+        shifts=[s.shift for s in fire.shifts],
+        target_seconds=fire.target_seconds,
+        sop_ids=[sop.id for sop in fire.sops],
+        texts=texts,
+        change_note="After the drill: the alarm was faint in the spa; spa staff now sweep the "
+        "treatment rooms first.",
+    )
+    plans.revise_plan(fire, data, by=lead, expected_version=fire.version)
+    second = plans.current_version(fire)
+    second.created_at = utcnow() - timedelta(days=30)
+    for k, person in enumerate(staff):
+        db.session.add(
+            PlanRead(
+                plan_version_id=first.id,
+                person_id=person.id,
+                read_at=first.created_at + timedelta(days=3 + k % 20),
+            )
+        )
+        if k % 2 == 0:
+            db.session.add(
+                PlanRead(
+                    plan_version_id=second.id,
+                    person_id=person.id,
+                    read_at=second.created_at + timedelta(days=1 + k % 9),
+                )
+            )
 
 
 def _incident(property_id, staff) -> None:

@@ -302,3 +302,9 @@ class CloseIncidentForm(PortalForm):
         render_kw={"rows": 3},
     )
     plan_id = SelectField(_l("A plan this shows must change"), coerce=int, default=0)
+
+
+class ReadForm(PortalForm):
+    """ "I have read this version": the version the page showed (a newer one may be in force)."""
+
+    version = VersionField()

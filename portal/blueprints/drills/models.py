@@ -473,3 +473,21 @@ class Incident(db.Model):
     @property
     def status_enum(self) -> IncidentStatus:
         return IncidentStatus(self.status)
+
+
+class PlanRead(db.Model):
+    """Someone confirmed they have read a version of a plan. The version in force asks everyone
+    of the property, so a revision (after a drill, or an incident) asks everyone again."""
+
+    __tablename__ = "drill_plan_reads"
+    __table_args__ = (
+        UniqueConstraint("plan_version_id", "person_id", name="uq_drill_plan_reads_person"),
+        Index("ix_drill_plan_reads_person", "person_id", "plan_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("drill_plan_versions.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -124,3 +124,9 @@ def can_view_incident(user, incident) -> bool:
 
 def can_handle_incident(user, incident) -> bool:
     return is_security(user) and in_property(user, incident.property_id)
+
+
+def can_confirm_read(user, plan) -> bool:
+    """People of the plan's property confirm they have read it (a group admin of another
+    property reads it, but is not its staff)."""
+    return signed_in(user) and user.property_id == plan.property_id

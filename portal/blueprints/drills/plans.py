@@ -18,6 +18,7 @@ from portal.blueprints.drills.models import (
     PHASES,
     Plan,
     PlanKind,
+    PlanRead,
     PlanShift,
     PlanVersion,
     Shift,
@@ -169,10 +170,7 @@ def list_plans(property_id: int) -> list[tuple[Plan, PlanVersion]]:
     """Every plan of the property with its version in force (one query, shifts one more)."""
     rows = db.session.execute(
         select(Plan, PlanVersion)
-        .join(
-            PlanVersion,
-            (PlanVersion.plan_id == Plan.id) & (PlanVersion.number == Plan.current_number),
-        )
+        .join(PlanVersion, in_force_join())
         .where(Plan.property_id == property_id)
         .options(selectinload(Plan.shifts))
         .order_by(Plan.kind, Plan.code)
@@ -199,3 +197,77 @@ def plan_choices(property_id: int) -> list[tuple[int, str]]:
     return [
         (plan.id, f"{plan.code} · {version.title}") for plan, version in list_plans(property_id)
     ]
+
+
+# --- reading: everyone of the property confirms the version in force -----------------------------
+def in_force_join():
+    """The join condition of a plan and its version in force."""
+    return (PlanVersion.plan_id == Plan.id) & (PlanVersion.number == Plan.current_number)
+
+
+def has_read(version: PlanVersion, person: User) -> PlanRead | None:
+    return db.session.scalar(
+        select(PlanRead).where(
+            PlanRead.plan_version_id == version.id, PlanRead.person_id == person.id
+        )
+    )
+
+
+def confirm_read(plan: Plan, version: PlanVersion, person: User) -> PlanRead | None:
+    """The person has read the version in force; None when they had already said so (a double
+    tap, a second tablet). A version no longer in force is refused."""
+    if version.plan_id != plan.id or version.number != plan.current_number:
+        raise DomainError(_("A newer version of this plan is in force: read that one."))
+    if person.property_id != plan.property_id:
+        raise DomainError(_("This plan is another property's."))
+    if has_read(version, person) is not None:
+        return None
+    read = PlanRead(plan_version_id=version.id, person_id=person.id)
+    db.session.add(read)
+    db.session.flush()
+    audit.record(
+        "drills.plan_read",
+        plan,
+        actor=person,
+        summary=f"version={version.number}",
+    )
+    return read
+
+
+def to_read_clause(person_id, property_id):
+    """SQL: the plans of the property whose version in force the person has not confirmed
+    (their values may be bound parameters)."""
+    return (
+        select(Plan.id)
+        .join(PlanVersion, in_force_join())
+        .where(
+            Plan.property_id == property_id,
+            ~select(PlanRead.id)
+            .where(PlanRead.plan_version_id == PlanVersion.id, PlanRead.person_id == person_id)
+            .exists(),
+        )
+    )
+
+
+def to_read_ids(person: User) -> set[int]:
+    """The ids of the plans the person has still to read (one query)."""
+    return set(db.session.scalars(to_read_clause(person.id, person.property_id)))
+
+
+def readers(version: PlanVersion, property_id: int) -> tuple[int, int]:
+    """(people who confirmed this version, active people of the property) in one query."""
+    read = (
+        select(func.count())
+        .select_from(PlanRead)
+        .join(User, User.id == PlanRead.person_id)
+        .where(PlanRead.plan_version_id == version.id, User.active.is_(True))
+        .scalar_subquery()
+    )
+    people = (
+        select(func.count())
+        .select_from(User)
+        .where(User.property_id == property_id, User.active.is_(True))
+        .scalar_subquery()
+    )
+    got, total = db.session.execute(select(read, people)).one()
+    return got or 0, total or 0

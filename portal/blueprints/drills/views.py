@@ -8,6 +8,7 @@ from portal.blueprints.drills.forms import (
     LARGEST_ID,
     ActionForm,
     NewPlanForm,
+    ReadForm,
     RecordForm,
     RevisePlanForm,
     RollForm,
@@ -18,6 +19,7 @@ from portal.blueprints.drills.permissions import (
     can_account_for,
     can_add_action,
     can_call_roll,
+    can_confirm_read,
     can_keep_plans,
     can_list_drills,
     can_mark_action_done,
@@ -42,7 +44,7 @@ from portal.modules import is_registered
 from portal.pagination import int_arg
 from portal.permissions import in_property
 from portal.security import require
-from portal.submit import create_from_form, save_from_form
+from portal.submit import apply_action, create_from_form, save_from_form
 
 
 def _bounded(value: int) -> int:
@@ -105,6 +107,7 @@ def plan_list():
     return render(
         "drills/plans.html",
         plans=plans.list_plans(current_user.property_id),
+        to_read=plans.to_read_ids(current_user),
         may_keep=can_keep_plans(current_user),
     )
 
@@ -151,16 +154,39 @@ def plan(plan_id: int):
     require(can_view_plan, plan)
     versions = plans.history(plan)
     found = trend.points(plan)
+    may_keep = can_keep_plans(current_user, plan)
     return render(
         "drills/plan.html",
         plan=plan,
+        read=plans.has_read(versions[0], current_user),
+        may_confirm=can_confirm_read(current_user, plan),
+        readers=plans.readers(versions[0], plan.property_id) if may_keep else None,
         times=found,
         chart=trend.chart(found, plan.target_seconds),
         version=versions[0],
         versions=versions,
-        may_keep=can_keep_plans(current_user, plan),
+        may_keep=may_keep,
         may_schedule=can_schedule_drill(current_user),
     )
+
+
+@bp.post("/plans/<int:plan_id>/read")
+def confirm_read(plan_id: int):
+    """ "I have read this version": a plain post, then back to the plan."""
+    plan = _plan(plan_id)
+    require(can_confirm_read, plan, hide=not can_view_plan(current_user, plan))
+    form = ReadForm()
+    if not form.validate():
+        abort(400)
+    version = plans.current_version(plan)
+    if form.version.number != version.number:
+        flash(_("A newer version of this plan is in force: read that one."), "warning")
+        return redirect_to(url_for("drills.plan", plan_id=plan.id))
+    apply_action(
+        lambda: plans.confirm_read(plan, version, current_user),
+        success=_("Thank you: you have read version %(n)s.", n=version.number),
+    )
+    return redirect_to(url_for("drills.plan", plan_id=plan.id))
 
 
 @bp.route("/plans/<int:plan_id>/revise", methods=["GET", "POST"])
