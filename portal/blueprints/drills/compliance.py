@@ -25,6 +25,7 @@ from portal.blueprints.drills.models import (
     PlanVersion,
     Shift,
 )
+from portal.blueprints.drills.plans import in_force_join
 from portal.extensions import db
 from portal.i18n import _local, local_today, localized
 from portal.i18n import lazy_gettext as _l
@@ -127,10 +128,7 @@ def overview(property_id: int, today: date | None = None) -> list[Cell]:
             facts.c.running_id,
         )
         .join(PlanShift, PlanShift.plan_id == Plan.id)
-        .join(
-            PlanVersion,
-            (PlanVersion.plan_id == Plan.id) & (PlanVersion.number == Plan.current_number),
-        )
+        .join(PlanVersion, in_force_join())
         .outerjoin(facts, (facts.c.plan_id == Plan.id) & (facts.c.shift == PlanShift.shift))
         .where(Plan.property_id == property_id)
     ).all()
