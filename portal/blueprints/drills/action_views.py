@@ -4,7 +4,6 @@ posts (303 back to the drill), so each works the same with JavaScript off."""
 
 from flask import abort, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.blueprints.drills import actions, bp
@@ -48,7 +47,7 @@ def add_action(drill_id: int):
     drill = _drill(drill_id)
     require(can_add_action, drill, hide=not can_view_drill(current_user, drill))
     form = ActionForm()
-    form.owner_id.choices = owner_choices(drill.property_id)
+    form.owner_id.choices = actions.owner_choices(drill.property_id)
     if form.validate():
 
         def add() -> str:
@@ -106,19 +105,3 @@ def action_list():
         overseer=overseer,
         today=local_today(),
     )
-
-
-def owner_choices(property_id: int) -> list[tuple[int, str]]:
-    """Who may own an action: the active people of the property (one query)."""
-    rows = db.session.execute(
-        select(User.id, User.name_en, User.name_zh, User.staff_no)
-        .where(User.property_id == property_id, User.active.is_(True))
-        .order_by(User.name_en, User.id)
-    )
-    from portal.i18n import is_chinese
-
-    chinese = is_chinese()
-    return [
-        (pid, f"{(zh or en) if chinese else (en or zh)} ({staff_no})")
-        for pid, en, zh, staff_no in rows
-    ]

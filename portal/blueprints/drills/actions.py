@@ -16,7 +16,7 @@ from portal.database import utcnow
 from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import gettext as _
-from portal.i18n import local_today
+from portal.i18n import is_chinese, local_today
 
 LIST_LIMIT = 200
 
@@ -144,3 +144,17 @@ def listed(property_id: int, viewer: User, show: str) -> list[CorrectiveAction]:
             query.order_by(order, CorrectiveAction.due_on, CorrectiveAction.id).limit(LIST_LIMIT)
         )
     )
+
+
+def owner_choices(property_id: int) -> list[tuple[int, str]]:
+    """Who may own an action: the active people of the property (one query)."""
+    rows = db.session.execute(
+        select(User.id, User.name_en, User.name_zh, User.staff_no)
+        .where(User.property_id == property_id, User.active.is_(True))
+        .order_by(User.name_en, User.id)
+    )
+    chinese = is_chinese()
+    return [
+        (pid, f"{(zh or en) if chinese else (en or zh)} ({staff_no})")
+        for pid, en, zh, staff_no in rows
+    ]

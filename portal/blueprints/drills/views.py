@@ -262,9 +262,7 @@ def _show(drill: Drill, *, record_form=None, action_form=None, done_forms=None, 
     if may_add_action and action_form is None:
         action_form = ActionForm(formdata=None)
     if action_form is not None:
-        from portal.blueprints.drills.action_views import owner_choices
-
-        action_form.owner_id.choices = owner_choices(drill.property_id)
+        action_form.owner_id.choices = actions.owner_choices(drill.property_id)
     return render(
         "drills/detail.html",
         block="roll_call" if is_htmx() and request.method == "GET" else None,
