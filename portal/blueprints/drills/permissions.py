@@ -7,9 +7,8 @@ supervisors are marshals: each accounts for the people of the departments they s
 security staff and managers for everyone.
 """
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
-from portal.blueprints.people import services as people
 from portal.blueprints.people.models import User
 from portal.permissions import has_role, in_property, signed_in, supervises_department
 from portal.roles import Role
@@ -72,12 +71,29 @@ def can_account_for(user, drill, person) -> bool:
     return has_role(user, Role.SUPERVISOR) and supervises_department(user, person.department_id)
 
 
+def marshal_shape(user, drill) -> tuple[str, dict]:
+    """Whom a marshal accounts for at this drill, as a shape and its values (for statements
+    built once): the whole property for security and HR (and for no viewer), the supervised
+    departments for a supervisor."""
+    values = {"roll_property_id": drill.property_id}
+    if user is None or is_security(user) or has_role(user, Role.HR):
+        return "property", values
+    return "departments", {**values, "roll_department_ids": [d.id for d in user.supervises]}
+
+
+def marshal_clause_of(shape: str):
+    """SQL of a marshal_shape: the active people it names (its values bound parameters)."""
+    clause = and_(User.property_id == bindparam("roll_property_id"), User.active.is_(True))
+    if shape == "departments":
+        department_ids = bindparam("roll_department_ids", expanding=True)
+        clause = and_(clause, User.department_id.in_(department_ids))
+    return clause
+
+
 def marshal_scope(user, drill):
-    """SQL: the active people a marshal accounts for at this drill: the whole property of the
-    drill for security and HR, the supervised departments' people for a supervisor."""
-    if is_security(user) or has_role(user, Role.HR):
-        return select(User).where(User.property_id == drill.property_id, User.active.is_(True))
-    return people.people_in_scope(user).where(User.property_id == drill.property_id)
+    """SQL: the active people a marshal accounts for at this drill (marshal_shape)."""
+    shape, values = marshal_shape(user, drill)
+    return select(User).where(marshal_clause_of(shape)).params(**values)
 
 
 def can_print_report(user, drill) -> bool:
@@ -88,6 +104,8 @@ def can_print_report(user, drill) -> bool:
 def marshal_departments(user, drill) -> list:
     """The departments of the people a marshal accounts for (the roll call's filter)."""
     if is_security(user) or has_role(user, Role.HR):
+        from portal.blueprints.people import services as people
+
         return people.property_departments(drill.property_id)
     return sorted(user.supervises, key=lambda d: d.position)
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy.orm import aliased, joinedload
 
 from portal import audit
 from portal.blueprints.drills.models import Drill, DrillStatus, Plan, RollCall
-from portal.blueprints.drills.permissions import marshal_scope
+from portal.blueprints.drills.permissions import marshal_clause_of, marshal_scope, marshal_shape
 from portal.blueprints.drills.plans import current_version
 from portal.blueprints.people.models import Department, User
-from portal.database import utcnow
+from portal.database import built_once, utcnow
 from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import _local, fmt_date, local_today, localized
@@ -172,12 +172,14 @@ def all_clear(drill: Drill, *, by: User, now: datetime | None = None) -> bool:
 
 
 # --- roll call ----------------------------------------------------------------------------------
-def newest_roll_call():
-    """SQL: the newest roll-call row of each person at each drill."""
-    return (
-        select(func.max(RollCall.id).label("id"))
-        .group_by(RollCall.drill_id, RollCall.person_id)
-        .subquery()
+def is_newest(row=RollCall):
+    """SQL: `row` is its person's newest roll-call row at its drill (no newer one exists). One
+    probe of the drill-person-id index per row, whatever the planner knows of the table: a
+    grouped "max(id) per person" was planned as a nested loop that grouped again for every
+    row while the table's statistics lagged behind a drill's taps (10 ms a count)."""
+    newer = aliased(RollCall)
+    return ~exists().where(
+        newer.drill_id == row.drill_id, newer.person_id == row.person_id, newer.id > row.id
     )
 
 
@@ -225,7 +227,6 @@ class RosterRow:
 
 def roster(drill: Drill, viewer: User, department_id: int | None = None) -> list[RosterRow]:
     """The people the viewer accounts for, by department, with their newest tap (one query)."""
-    newest = newest_roll_call()
     people = marshal_scope(viewer, drill).subquery()
     person = db.aliased(User, people)
     query = (
@@ -236,7 +237,7 @@ def roster(drill: Drill, viewer: User, department_id: int | None = None) -> list
             and_(
                 RollCall.drill_id == drill.id,
                 RollCall.person_id == person.id,
-                RollCall.id.in_(select(newest.c.id)),
+                is_newest(),
             ),
         )
         .order_by(Department.position, person.name_en, person.id)
@@ -252,27 +253,30 @@ def roster(drill: Drill, viewer: User, department_id: int | None = None) -> list
 
 def accounted_count(drill: Drill, viewer: User | None = None) -> tuple[int, int]:
     """(people accounted for, active people) at this drill: of the viewer's roll call (the
-    people they account for), or of the whole property. One query."""
-    scope = (
-        marshal_scope(viewer, drill).with_only_columns(User.id)
-        if viewer is not None
-        else select(User.id).where(User.property_id == drill.property_id, User.active.is_(True))
-    )
-    newest = newest_roll_call()
+    people they account for), or of the whole property. One query, built once per shape."""
+    shape, values = marshal_shape(viewer, drill)
+    got, people = db.session.execute(
+        _accounted_statement(shape), {"roll_drill_id": drill.id, **values}
+    ).one()
+    return got or 0, people or 0
+
+
+@built_once
+def _accounted_statement(shape: str):
+    scope = select(User.id).where(marshal_clause_of(shape))
     accounted = (
         select(func.count())
         .select_from(RollCall)
         .where(
-            RollCall.drill_id == drill.id,
-            RollCall.id.in_(select(newest.c.id)),
+            RollCall.drill_id == bindparam("roll_drill_id"),
             RollCall.accounted.is_(True),
             RollCall.person_id.in_(scope),
+            is_newest(),
         )
         .scalar_subquery()
     )
     total = select(func.count()).select_from(scope.subquery()).scalar_subquery()
-    got, people = db.session.execute(select(accounted, total)).one()
-    return got or 0, people or 0
+    return select(accounted, total)
 
 
 # --- the record -----------------------------------------------------------------------------
@@ -422,14 +426,9 @@ class DepartmentRoll:
 
 def roll_by_department(drill: Drill) -> list[DepartmentRoll]:
     """The roll call per department: people accounted for of the active people (one query)."""
-    newest = newest_roll_call()
     accounted = (
         select(RollCall.person_id)
-        .where(
-            RollCall.drill_id == drill.id,
-            RollCall.id.in_(select(newest.c.id)),
-            RollCall.accounted.is_(True),
-        )
+        .where(RollCall.drill_id == drill.id, RollCall.accounted.is_(True), is_newest())
         .subquery()
     )
     rows = db.session.execute(

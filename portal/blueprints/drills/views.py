@@ -2,6 +2,7 @@
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal.blueprints.drills import actions, bp, compliance, plans, services, trend
 from portal.blueprints.drills.forms import (
@@ -372,8 +373,8 @@ def record(drill_id: int):
 def account(drill_id: int, person_id: int):
     """A roll-call tap: htmx swaps the person's row (and the count); without JavaScript, 303
     back to the roll call."""
-    drill = _drill(drill_id)
-    person = db.get_or_404(User, _bounded(person_id))
+    drill = db.get_or_404(Drill, _bounded(drill_id))  # the row answers no more of it
+    person = db.get_or_404(User, _bounded(person_id), options=[joinedload(User.department)])
 
     def can_account_for_person(user, who) -> bool:
         return can_account_for(user, drill, who)
@@ -381,20 +382,20 @@ def account(drill_id: int, person_id: int):
     seen = can_view_drill(current_user, drill) and in_property(current_user, person.property_id)
     require(can_account_for_person, person, hide=not seen)
     form = RollForm()
-    message, failed = None, False
+    message, failed, state = None, False, None
     if not form.validate():
         message, failed = _("Reload the page and try again."), True
     else:
         try:
-            services.account_for(drill, person, form.accounted.data == "1", by=current_user)
+            state = services.account_for(drill, person, form.accounted.data == "1", by=current_user)
             commit_keeping_loaded()  # the answer shows the drill and person as loaded
         except DomainError as error:
             db.session.rollback()
-            message, failed = error.message, True
+            message, failed, state = error.message, True, None
     if is_htmx():
         if message:
             flash(message, "danger")
-        state = services.roll_state(drill, person.id)
+        state = state or services.roll_state(drill, person.id)  # unchanged: read it
         accounted, total = services.accounted_count(drill, current_user)
         return render(
             "drills/detail.html",
