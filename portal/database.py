@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import DateTime, TextClause, event, text
+from sqlalchemy import DateTime, TextClause, event, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -223,3 +223,20 @@ def built_once(builder):
     Building a composed SELECT and computing its cache key costs more than running it; built
     once, later requests only bind their values (SQLAlchemy's compiled cache does the rest)."""
     return functools.lru_cache(maxsize=256)(builder)
+
+
+def advance(obj, before, **values) -> bool:
+    """Move a row with a `status` column on from status `before`, setting `values`, by one
+    conditional UPDATE (`WHERE status = before`): a double tap or two people at once move it
+    once, and the loser learns it (False). The row is read again either way."""
+    from portal.extensions import db
+
+    model = type(obj)
+    moved = db.session.execute(
+        update(model)
+        .where(model.id == obj.id, model.status == before)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(obj)
+    return bool(moved)

@@ -194,3 +194,14 @@ def safe_next(target: str | None, default: str) -> str:
 
 def redirect_local(target: str | None, default_endpoint: str = "home.index"):
     return redirect(safe_next(target, url_for(default_endpoint)), code=303)
+
+
+LARGEST_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names nothing
+
+
+def bounded_id(value: int) -> int:
+    """An id from a URL path: one larger than any INTEGER column holds (2^63 typed by hand)
+    names nothing, so 404 rather than a database error."""
+    if value > LARGEST_ID:
+        abort(404)
+    return value

@@ -18,7 +18,7 @@ from portal.blueprints.drills.permissions import (
     can_view_compliance,
     can_view_drill,
 )
-from portal.blueprints.drills.views import _bounded, _drill, _show
+from portal.blueprints.drills.views import _drill, _show
 from portal.blueprints.people.models import User
 from portal.errors import DomainError
 from portal.extensions import db
@@ -26,13 +26,13 @@ from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import local_today
-from portal.security import require
+from portal.security import bounded_id, require
 from portal.submit import apply_action, create_from_form
 
 
 def _action(action_id: int) -> CorrectiveAction:
     return db.get_or_404(
-        CorrectiveAction, _bounded(action_id), options=[joinedload(CorrectiveAction.drill)]
+        CorrectiveAction, bounded_id(action_id), options=[joinedload(CorrectiveAction.drill)]
     )
 
 

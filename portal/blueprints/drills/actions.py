@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.blueprints.drills.models import ActionStatus, CorrectiveAction, Drill, DrillStatus
 from portal.blueprints.people.models import User
-from portal.database import utcnow
+from portal.database import advance, utcnow
 from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import gettext as _
@@ -56,17 +56,6 @@ def add(
     return action
 
 
-def _move(action: CorrectiveAction, before: ActionStatus, **values) -> bool:
-    moved = db.session.execute(
-        update(CorrectiveAction)
-        .where(CorrectiveAction.id == action.id, CorrectiveAction.status == before)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(action)
-    return bool(moved)
-
-
 def mark_done(
     action: CorrectiveAction, note: str, *, by: User, now: datetime | None = None
 ) -> bool:
@@ -74,7 +63,7 @@ def mark_done(
         return False  # done already (a double tap, or someone else at the same moment)
     if not note:
         raise DomainError(_("Say what was done."), "done_note")
-    if not _move(
+    if not advance(
         action,
         ActionStatus.OPEN,
         status=ActionStatus.DONE,
@@ -94,7 +83,7 @@ def verify(action: CorrectiveAction, *, by: User, now: datetime | None = None) -
         raise DomainError(_("An action is verified once it is done."))
     if action.done_by_id == by.id:
         raise DomainError(_("Someone other than who did it verifies it."))
-    if not _move(
+    if not advance(
         action,
         ActionStatus.DONE,
         status=ActionStatus.VERIFIED,

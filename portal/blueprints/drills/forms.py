@@ -29,9 +29,9 @@ from portal.blueprints.drills.services import MAX_COUNT, RECORD_FIELDS
 from portal.forms import PortalForm, nfkc, no_invisible, upper
 from portal.i18n import lazy_gettext as _l
 from portal.idempotency import IdempotentForm
+from portal.security import LARGEST_ID
 from portal.submit import VersionField
 
-LARGEST_ID = 2**31 - 1
 TARGET = re.compile(r"^(\d{1,3})(?::([0-5]\d))?$")
 LABELS = {
     "title": (_l("Title in English"), _l("Title in Chinese")),

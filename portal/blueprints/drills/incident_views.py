@@ -13,19 +13,18 @@ from portal.blueprints.drills.permissions import (
     can_view_incident,
     is_security,
 )
-from portal.blueprints.drills.views import _bounded
 from portal.database import utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.htmx import redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import to_local, to_utc
-from portal.security import require
+from portal.security import bounded_id, require
 from portal.submit import create_from_form
 
 
 def _incident(incident_id: int) -> Incident:
-    incident = incidents.get(_bounded(incident_id))
+    incident = incidents.get(bounded_id(incident_id))
     if incident is None:
         abort(404)
     return incident

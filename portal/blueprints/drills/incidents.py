@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.blueprints.drills.models import Incident, IncidentStatus, Plan, Severity
 from portal.blueprints.people.models import User
-from portal.database import utcnow
+from portal.database import advance, utcnow
 from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import gettext as _
@@ -70,17 +70,6 @@ def report(property_id: int, data: Report, *, by: User, now: datetime | None = N
     return incident
 
 
-def _move(incident: Incident, before: IncidentStatus, **values) -> bool:
-    moved = db.session.execute(
-        update(Incident)
-        .where(Incident.id == incident.id, Incident.status == before)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(incident)
-    return bool(moved)
-
-
 def triage(incident: Incident, severity: str, note: str, *, by: User) -> bool:
     if incident.status != IncidentStatus.REPORTED:
         if incident.status == IncidentStatus.IN_HAND:
@@ -94,7 +83,7 @@ def triage(incident: Incident, severity: str, note: str, *, by: User) -> bool:
     if errors:
         raise FieldErrors(errors)
     before = incident.severity
-    if not _move(
+    if not advance(
         incident,
         IncidentStatus.REPORTED,
         status=IncidentStatus.IN_HAND,
@@ -119,7 +108,7 @@ def close(incident: Incident, actions_taken: str, plan: Plan | None, *, by: User
         raise DomainError(_("Say what was done."), "actions_taken")
     if plan is not None and plan.property_id != incident.property_id:
         raise DomainError(_("Choose a plan of this property."), "plan_id")
-    if not _move(
+    if not advance(
         incident,
         IncidentStatus.IN_HAND,
         status=IncidentStatus.CLOSED,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import audit
@@ -19,7 +19,7 @@ from portal.blueprints.drills.models import Drill, DrillStatus, Plan, RollCall
 from portal.blueprints.drills.permissions import marshal_clause_of, marshal_scope, marshal_shape
 from portal.blueprints.drills.plans import current_version
 from portal.blueprints.people.models import Department, User
-from portal.database import built_once, utcnow
+from portal.database import advance, built_once, utcnow
 from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import _local, fmt_date, local_today, localized
@@ -111,16 +111,6 @@ def recent(property_id: int, limit: int = 20) -> list[Drill]:
 
 
 # --- the run: one conditional UPDATE per step --------------------------------------------------
-def _step(drill: Drill, before: DrillStatus, **values) -> bool:
-    """Move the drill from `before` with `values`; False when another tap moved it first."""
-    moved = db.session.execute(
-        update(Drill)
-        .where(Drill.id == drill.id, Drill.status == before)
-        .values(version=Drill.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(drill)
-    return bool(moved)
 
 
 def start(drill: Drill, *, by: User, now: datetime | None = None) -> bool:
@@ -138,9 +128,10 @@ def start(drill: Drill, *, by: User, now: datetime | None = None) -> bool:
             )
         )
     version = current_version(drill.plan)
-    if not _step(
+    if not advance(
         drill,
         DrillStatus.PLANNED,
+        version=Drill.version + 1,
         status=DrillStatus.RUNNING,
         alarm_at=now,
         led_by_id=by.id,
@@ -159,7 +150,13 @@ def all_clear(drill: Drill, *, by: User, now: datetime | None = None) -> bool:
         raise DomainError(_("Give the alarm first."))
     if now <= drill.alarm_at:
         raise DomainError(_("The all-clear comes after the alarm. Try again in a moment."))
-    if not _step(drill, DrillStatus.RUNNING, status=DrillStatus.ENDED, all_clear_at=now):
+    if not advance(
+        drill,
+        DrillStatus.RUNNING,
+        version=Drill.version + 1,
+        status=DrillStatus.ENDED,
+        all_clear_at=now,
+    ):
         return False
     seconds = int(drill.evacuation_time.total_seconds())
     audit.record(
@@ -398,8 +395,13 @@ def close(drill: Drill, *, by: User, now: datetime | None = None) -> bool:
     if missing:
         raise RecordIncomplete(missing)
     now = now or utcnow()
-    if not _step(
-        drill, DrillStatus.ENDED, status=DrillStatus.CLOSED, closed_at=now, closed_by_id=by.id
+    if not advance(
+        drill,
+        DrillStatus.ENDED,
+        version=Drill.version + 1,
+        status=DrillStatus.CLOSED,
+        closed_at=now,
+        closed_by_id=by.id,
     ):
         return False
     audit.record(

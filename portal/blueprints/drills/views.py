@@ -6,7 +6,6 @@ from sqlalchemy.orm import joinedload
 
 from portal.blueprints.drills import actions, bp, compliance, plans, services, trend
 from portal.blueprints.drills.forms import (
-    LARGEST_ID,
     ActionForm,
     NewPlanForm,
     ReadForm,
@@ -44,25 +43,19 @@ from portal.i18n import local_today
 from portal.modules import is_registered
 from portal.pagination import int_arg
 from portal.permissions import in_property
-from portal.security import require
+from portal.security import bounded_id, require
 from portal.submit import apply_action, create_from_form, save_from_form
 
 
-def _bounded(value: int) -> int:
-    if value > LARGEST_ID:
-        abort(404)  # ids are INTEGER columns: a larger number names nothing
-    return value
-
-
 def _plan(plan_id: int) -> Plan:
-    plan = plans.get_plan(_bounded(plan_id))
+    plan = plans.get_plan(bounded_id(plan_id))
     if plan is None:
         abort(404)
     return plan
 
 
 def _drill(drill_id: int) -> Drill:
-    drill = services.get_drill(_bounded(drill_id))
+    drill = services.get_drill(bounded_id(drill_id))
     if drill is None:
         abort(404)
     return drill
@@ -373,8 +366,8 @@ def record(drill_id: int):
 def account(drill_id: int, person_id: int):
     """A roll-call tap: htmx swaps the person's row (and the count); without JavaScript, 303
     back to the roll call."""
-    drill = db.get_or_404(Drill, _bounded(drill_id))  # the row answers no more of it
-    person = db.get_or_404(User, _bounded(person_id), options=[joinedload(User.department)])
+    drill = db.get_or_404(Drill, bounded_id(drill_id))  # the row answers no more of it
+    person = db.get_or_404(User, bounded_id(person_id), options=[joinedload(User.department)])
 
     def can_account_for_person(user, who) -> bool:
         return can_account_for(user, drill, who)

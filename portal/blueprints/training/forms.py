@@ -29,9 +29,9 @@ from portal.blueprints.training.services import MAX_CAPACITY, ProgrammeData
 from portal.forms import PortalForm, nfkc, no_invisible
 from portal.i18n import lazy_gettext as _l
 from portal.idempotency import IdempotentForm
+from portal.security import LARGEST_ID
 from portal.submit import VersionField
 
-LARGEST_ID = 2**31 - 1
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 

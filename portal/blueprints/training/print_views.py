@@ -27,14 +27,14 @@ from portal.blueprints.training.permissions import (
     can_view_compliance,
     can_view_session,
 )
-from portal.blueprints.training.views import _bounded, _session
+from portal.blueprints.training.views import _session
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.htmx import redirect_to
 from portal.i18n import gettext as _
 from portal.modules import Link
 from portal.permissions import in_property
-from portal.security import require
+from portal.security import bounded_id, require
 
 
 @bp.context_processor
@@ -70,7 +70,7 @@ def _language(default: str | None = None) -> str | None:
 def _person(person_id: int) -> User:
     return db.get_or_404(
         User,
-        _bounded(person_id),
+        bounded_id(person_id),
         options=[
             joinedload(User.property),
             joinedload(User.department),

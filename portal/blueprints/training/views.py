@@ -10,7 +10,6 @@ from portal.blueprints.people.models import User
 from portal.blueprints.training import bp, compliance, services
 from portal.blueprints.training.compliance import STATUS_ICONS
 from portal.blueprints.training.forms import (
-    LARGEST_ID,
     EditProgrammeForm,
     EditSessionForm,
     EnrolForm,
@@ -53,18 +52,12 @@ from portal.i18n import gettext as _
 from portal.modules import is_registered
 from portal.pagination import int_arg, paginate
 from portal.permissions import in_property
-from portal.security import require
+from portal.security import bounded_id, require
 from portal.submit import apply_action, create_from_form, save_from_form
 
 
-def _bounded(value: int) -> int:
-    if value > LARGEST_ID:
-        abort(404)  # ids are INTEGER columns: a larger number names nothing
-    return value
-
-
 def _session(session_id: int) -> TrainingSession:
-    session = services.get_session(_bounded(session_id))
+    session = services.get_session(bounded_id(session_id))
     if session is None:
         abort(404)
     return session
@@ -73,7 +66,7 @@ def _session(session_id: int) -> TrainingSession:
 def _enrolment(enrolment_id: int) -> Enrolment:
     return db.get_or_404(
         Enrolment,
-        _bounded(enrolment_id),
+        bounded_id(enrolment_id),
         options=[
             joinedload(Enrolment.session).joinedload(TrainingSession.programme),
             joinedload(Enrolment.person),
@@ -165,7 +158,7 @@ def create_programme():
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 def edit_programme(programme_id: int):
-    programme = db.get_or_404(Programme, _bounded(programme_id))
+    programme = db.get_or_404(Programme, bounded_id(programme_id))
     require(can_manage_programmes, programme, hide=not can_view_programme(current_user, programme))
     form = EditProgrammeForm(obj=programme)
     _programme_choices(form, programme.property_id)
