@@ -194,6 +194,10 @@ def test_a_closed_drill_shows_its_record_and_the_evacuation_time(client, db, log
     keeper = login_as("manager", dept="FO")
     drill = helpers.closed(keeper.property, by=keeper)
     db.session.commit()
-    page = text_of(client.get(f"/drills/{drill.id}"))
+    response = client.get(f"/drills/{drill.id}")
+    page = text_of(response)
     assert "4 min 00 s" in page and "Within the target of 5 min 00 s" in page
+    html = response.get_data(as_text=True)
+    for lang in ("both", "zh", "en"):  # the report's three prints
+        assert f'href="/drills/{drill.id}/report.pdf?lang={lang}"' in html, lang
     assert "Smoke in the east stair" in page and "Save record" not in page
