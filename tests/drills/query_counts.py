@@ -97,18 +97,24 @@ def world(prop, ids):
 
 
 def grow(prop, n):
+    """n more of what the pages list; plans with a whole drill each (a dozen audited steps)
+    a third as many: any N+1 shows at four as at twelve."""
     keeper = helpers.keeper(prop)
-    for _ in range(n):
+    for _ in range(max(2, n // 3)):
         plan = helpers.plan(prop, by=keeper, code=f"GROW-{next(_codes)}")
-        helpers.closed(prop, plan, by=keeper)
+        closed = helpers.closed(prop, plan, by=keeper)
+        actions.add(closed, f"Action {n}", keeper, local_today(), by=keeper)
         helpers.drill(prop, plan, shift="evening", by=keeper)
+    for _ in range(n):
         incidents.report(
             prop.id,
             incidents.Report(utcnow() - timedelta(hours=2), "Dock", "More", "", "high"),
             by=keeper,
         )
-        for drill in _closed(prop):
-            actions.add(drill, f"Action {n}", keeper, local_today(), by=keeper)
+    # More actions and taps on the drills the pages show (the world's).
+    for drill in _closed(prop)[:1]:
+        for i in range(n):
+            actions.add(drill, f"Action {i}", keeper, local_today(), by=keeper)
     for drill in _running(prop):
         for i in range(n):
             person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
