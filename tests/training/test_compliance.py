@@ -15,7 +15,7 @@ from portal.blueprints.training.compliance import Status, add_months, cell_of
 from portal.blueprints.training.models import Assignment, Programme
 from portal.database import utcnow
 from portal.extensions import db
-from portal.i18n import local_today
+from portal.i18n import local_day_start, local_today
 from tests import factories
 from tests.training import helpers
 
@@ -26,14 +26,19 @@ def hotel(ctx):
 
 
 def took(programme, person, *, days_ago=10, mark="present", score=None):
-    """`person` attended a session of `programme` that ended `days_ago` days ago."""
+    """`person` attended a session of `programme` that ended on the local day `days_ago` days
+    ago (at noon, or a minute ago when that noon is still to come), whatever the hour the test
+    runs at: a session ending ten times 24 hours ago ends eleven local days ago just after
+    midnight."""
     prop = db.session.get(Property, programme.property_id)
     hr = factories.person("hr", prop=prop, dept="HR")
+    noon = local_day_start(local_today() - timedelta(days=days_ago)) + timedelta(hours=12)
+    ends = min(noon, utcnow() - timedelta(minutes=1))
     session = helpers.session(
         prop,
         programme_=programme,
         by=hr,
-        starts_in=timedelta(days=-days_ago, hours=-3),
+        starts_in=ends - timedelta(hours=2) - utcnow(),
         hours=2,
     )
     enrolment = helpers.seat(session, person)
