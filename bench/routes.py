@@ -40,6 +40,7 @@ class Ids:
     drill_plan_id: int | None = None  # the hotel's fire plan (drills module)
     drill_id: int | None = None  # a drill running now, its roll call open (prepare() starts one)
     drill_incident_id: int | None = None  # the demo's open security incident
+    drill_closed_id: int | None = None  # the newest closed fire drill (its record amended)
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,18 @@ ROUTES: tuple[Route, ...] = (
         values=lambda ids: {"drill_id": ids.drill_id},
     ),
     Route(
+        "drill record, closed and amended",
+        "drills.detail",
+        "manager",
+        values=lambda ids: {"drill_id": ids.drill_closed_id},
+    ),
+    Route(
+        "amend a drill record form",
+        "drills.amend",
+        "manager",
+        values=lambda ids: {"drill_id": ids.drill_closed_id},
+    ),
+    Route(
         "drill roll call, one department",
         "drills.detail",
         "supervisor",
@@ -545,7 +558,7 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
     if not training:
         optional |= {"training_programme_id", "training_session_id", "training_future_session_id"}
     if not drills:
-        optional |= {"drill_plan_id", "drill_id", "drill_incident_id"}
+        optional |= {"drill_plan_id", "drill_id", "drill_incident_id", "drill_closed_id"}
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
@@ -574,6 +587,12 @@ def _drill_ids(hotel_id: int) -> dict:
         ),
         "drill_incident_id": db.session.scalar(
             select(func.max(incidents.c.id)).where(incidents.c.property_id == hotel_id)
+        ),
+        "drill_closed_id": db.session.scalar(
+            select(drills.c.id)
+            .where(drills.c.property_id == hotel_id, drills.c.status == "closed")
+            .order_by(drills.c.alarm_at.desc())
+            .limit(1)
         ),
     }
 

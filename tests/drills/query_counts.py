@@ -4,7 +4,7 @@ the counts hold with more plans, drills, roll-call taps and people (grow)."""
 from datetime import timedelta
 from itertools import count
 
-from portal.blueprints.drills import actions, incidents, services
+from portal.blueprints.drills import actions, amendments, incidents, services
 from portal.database import utcnow
 from portal.i18n import local_today
 from tests import factories
@@ -36,8 +36,9 @@ CASES = [
         fragment=True,
         expect="accounted for",
     ),
-    Case("drills.detail", "hr", "/drills/{drill_closed}", 3, expect="Drill record"),
-    Case("drills.detail", "manager", "/drills/{drill_closed}", 4, expect="Add action"),
+    Case("drills.detail", "hr", "/drills/{drill_closed}", 4, expect="Amendments"),
+    Case("drills.detail", "manager", "/drills/{drill_closed}", 5, expect="Add action"),
+    Case("drills.amend", "manager", "/drills/{drill_closed}/amend", 3, expect="Gate log"),
     Case("drills.action_list", "manager", "/drills/actions", 2, expect="Fix the sounder"),
     Case("drills.report_incident", "employee", "/drills/incidents/new", 1, expect="Where"),
     Case("drills.incident_list", "manager", "/drills/incidents", 2, expect="Gate left open"),
@@ -77,6 +78,14 @@ def world(prop, ids):
     closed = helpers.closed(prop, plan, by=keeper)
     owner = factories.person("employee", prop=prop, dept="HK")
     actions.add(closed, "Fix the sounder", owner, local_today(), by=keeper)
+    for weather in ("Light rain", "Gate log says drizzle"):
+        amendments.amend(
+            closed,
+            {**amendments.record_values(closed), "weather": weather},
+            "Gate log",
+            by=keeper,
+            expected_version=closed.version,
+        )
     running = helpers.drill(prop, plan, shift="night", by=keeper)
     services.start(running, by=keeper)
     for i in range(3):

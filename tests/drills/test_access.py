@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.blueprints.drills.models import (
     ActionStatus,
+    Amendment,
     CorrectiveAction,
     Drill,
     DrillStatus,
@@ -187,6 +188,14 @@ def record_saved(ctx):
     assert ctx.db.session.get(Drill, ended(ctx).id).weather == "Light rain"
 
 
+def amended(ctx):
+    row = ctx.db.session.scalar(select(Amendment).where(Amendment.drill_id == closed(ctx).id))
+    assert row is not None and row.field == "weather" and row.after == "Light rain"
+    assert row.before == "Clear" and row.by_id == ctx.actor.id
+    ctx.db.session.expire_all()
+    assert ctx.db.session.get(Drill, closed(ctx).id).weather == "Clear"  # the record as closed
+
+
 def accounted(ctx):
     row = ctx.db.session.scalar(
         select(RollCall).where(
@@ -313,6 +322,32 @@ ROWS = access.domain(
             args=lambda c: {"drill_id": recorded(c).id},
             data=lambda c: {},
             obj=recorded,
+            refused=403,
+        ),
+        Row(
+            "drills.amend",
+            SECURITY,
+            page("Amend the record", "Why the record is amended"),
+            args=lambda c: {"drill_id": closed(c).id},
+            obj=closed,
+            refused=403,
+        ),
+        Row(
+            "drills.amend",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/{closed(c).id}#amendments",
+                "Amendment recorded.",
+                then=amended,
+            ),
+            method="POST",
+            args=lambda c: {"drill_id": closed(c).id},
+            data=lambda c: {
+                **record_form(c),
+                "reason": "Weather taken from the log",
+                "version": str(closed(c).version),
+            },
+            obj=closed,
             refused=403,
         ),
         Row(

@@ -225,6 +225,31 @@ class RecordForm(PortalForm):
         self.version.data = str(drill.version)
 
 
+class AmendForm(RecordForm):
+    """A closed record's fields as amended so far, to correct, with the reason."""
+
+    reason = TextAreaField(
+        _l("Why the record is amended"),
+        validators=[DataRequired(_l("Say why the record is amended.")), Length(max=500)],
+        render_kw={
+            "rows": 2,
+            "placeholder": _l("Guest count corrected from the front-office list"),
+        },
+    )
+
+    def fill_from_values(self, values: dict, version: int) -> None:
+        for name, value in values.items():
+            getattr(self, name).data = value
+        self.alarm_audible.data = {True: "yes", False: "no"}.get(values["alarm_audible"], "")
+        self.version.data = str(version)
+
+
+def record_labels() -> dict[str, str]:
+    """Each record field's label, in the language of the moment (amendments name the field)."""
+    form = RecordForm(formdata=None)
+    return {name: str(form[name].label.text) for name in RECORD_FIELDS}
+
+
 class RollForm(PortalForm):
     accounted = HiddenField(validators=[DataRequired()])
 

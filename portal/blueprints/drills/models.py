@@ -13,6 +13,7 @@ import enum
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -379,6 +380,25 @@ class CorrectiveAction(db.Model):
 
     def overdue(self, today: date) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+class Amendment(db.Model):
+    """One field of a closed drill record corrected after closing: the value it had, the value
+    it has now, who, when and why. Rows are only ever added; the drill row keeps what was
+    closed."""
+
+    __tablename__ = "drill_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    before: Mapped[object | None] = mapped_column(JSON)
+    after: Mapped[object | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    by = relationship("User", foreign_keys=[by_id])
 
 
 class Severity(enum.StrEnum):

@@ -10,7 +10,8 @@ whatever the screen language of whoever prints (people/pdf.py DocumentLanguage):
 
 from __future__ import annotations
 
-from portal.blueprints.drills import plans, services
+from portal.blueprints.drills import amendments, plans, services
+from portal.blueprints.drills.forms import record_labels
 from portal.blueprints.drills.models import PHASE_LABELS, PHASES, Drill, DrillStatus, Plan
 from portal.blueprints.people.models import Property
 from portal.blueprints.people.pdf import DOCUMENT_LANGUAGES, DocumentLanguage
@@ -64,6 +65,7 @@ def report_document(drill: Drill, lang: str) -> Document:
     doc = DocumentLanguage(lang)
     prop = db.session.get(Property, drill.property_id)
     roll = services.roll_by_department(drill)
+    amendment_rows = amendments.of_drill(drill)
     return Document(
         "drills/pdf/report.html",
         f"drill-report-{drill.plan.code}-{drill.planned_on.isoformat()}-{doc.lang}.pdf",
@@ -73,6 +75,9 @@ def report_document(drill: Drill, lang: str) -> Document:
             "version": drill.plan_version,
             "property": prop,
             "roll": roll,
+            "record_values": amendments.record_values(drill, amendment_rows),
+            "amendment_rows": amendment_rows,
+            "record_labels": record_labels,
             "doc": doc,
             "lang": doc.lang,
             "title": _l("Drill report"),

@@ -9,6 +9,7 @@ security staff and managers for everyone.
 
 from sqlalchemy import and_, bindparam, select
 
+from portal.blueprints.drills.models import DrillStatus
 from portal.blueprints.people.models import User
 from portal.permissions import has_role, in_property, signed_in, supervises_department
 from portal.roles import Role
@@ -52,6 +53,11 @@ def can_view_drill(user, drill) -> bool:
 def can_run_drill(user, drill) -> bool:
     """Give the alarm and the all-clear, write and close the record."""
     return is_security(user) and in_property(user, drill.property_id)
+
+
+def can_amend_record(user, drill) -> bool:
+    """Correct a closed record (each correction kept beside what was closed): security."""
+    return can_run_drill(user, drill) and drill.status == DrillStatus.CLOSED
 
 
 def can_call_roll(user, drill) -> bool:

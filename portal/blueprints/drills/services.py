@@ -362,6 +362,24 @@ def save_record(drill: Drill, values: dict, *, by: User, expected_version: int |
 
 def missing_for_close(drill: Drill) -> dict[str, str]:
     """The fire-code fields a record still lacks, each with what to write."""
+    return missing_in(RecordValues(drill), drill.plan)
+
+
+class RecordValues:
+    """A drill's record fields read by name (the record as closed, or as amended)."""
+
+    def __init__(self, source):
+        self._source = source
+
+    def __getattr__(self, name):
+        if isinstance(self._source, dict):
+            return self._source[name]
+        return getattr(self._source, name)
+
+
+def missing_in(drill, plan: Plan) -> dict[str, str]:
+    """The fire-code fields `drill` (a RecordValues) lacks for `plan`, each with what to
+    write."""
     missing = {}
     if not drill.alert_method:
         missing["alert_method"] = _("Say how people were alerted.")
@@ -379,7 +397,7 @@ def missing_for_close(drill: Drill) -> dict[str, str]:
         missing["weather"] = _("Describe the weather.")
     if not drill.problems:
         missing["problems"] = _("Say what problems were found (or write “none”).")
-    if drill.plan.notice_required and drill.notice_given_on is None:
+    if plan.notice_required and drill.notice_given_on is None:
         missing["notice_given_on"] = _(
             "This plan needs notice to the fire department: give the day."
         )

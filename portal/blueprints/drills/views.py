@@ -1,23 +1,28 @@
 """Drill pages: parse -> load -> require(can_...) -> one operation -> commit once -> answer."""
 
+from datetime import date
+
 from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.blueprints.drills import actions, bp, compliance, plans, services, trend
+from portal.blueprints.drills import actions, amendments, bp, compliance, plans, services, trend
 from portal.blueprints.drills.forms import (
     ActionForm,
+    AmendForm,
     NewPlanForm,
     ReadForm,
     RecordForm,
     RevisePlanForm,
     RollForm,
     ScheduleForm,
+    record_labels,
 )
 from portal.blueprints.drills.models import KIND_ICONS, PHASES, Drill, DrillStatus, Plan
 from portal.blueprints.drills.permissions import (
     can_account_for,
     can_add_action,
+    can_amend_record,
     can_call_roll,
     can_confirm_read,
     can_keep_plans,
@@ -38,8 +43,8 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, render_form
+from portal.i18n import fmt_date, local_today
 from portal.i18n import gettext as _
-from portal.i18n import local_today
 from portal.modules import is_registered
 from portal.pagination import int_arg
 from portal.permissions import in_property
@@ -257,9 +262,15 @@ def _show(drill: Drill, *, record_form=None, action_form=None, done_forms=None, 
         action_form = ActionForm(formdata=None)
     if action_form is not None:
         action_form.owner_id.choices = actions.owner_choices(drill.property_id)
+    amendment_rows = amendments.of_drill(drill) if drill.status == DrillStatus.CLOSED else []
     return render(
         "drills/detail.html",
         block="roll_call" if is_htmx() and request.method == "GET" else None,
+        record_values=amendments.record_values(drill, amendment_rows),
+        amendment_rows=amendment_rows,
+        amended={a.field for a in amendment_rows},
+        record_labels=record_labels() if amendment_rows else {},
+        may_amend=can_amend_record(current_user, drill),
         status=status,
         drill=drill,
         plan=drill.plan,
@@ -362,6 +373,37 @@ def record(drill_id: int):
     return _show(_drill(drill_id), record_form=form, status=422)
 
 
+@bp.route("/<int:drill_id>/amend", methods=["GET", "POST"])
+def amend(drill_id: int):
+    """Correct a closed record: the page holds the record as amended so far; saving adds one
+    amendment row per field changed, with the reason."""
+    drill = _drill(drill_id)
+    require(can_amend_record, drill, hide=not can_view_drill(current_user, drill))
+    if request.method == "GET":
+        form = AmendForm(formdata=None)
+        form.fill_from_values(amendments.record_values(drill), drill.version)
+        return render("drills/amend.html", drill=drill, plan=drill.plan, form=form)
+    form = AmendForm()
+    if form.validate():
+
+        def save() -> None:
+            amendments.amend(
+                drill,
+                form.values(),
+                form.reason.data,
+                by=current_user,
+                expected_version=form.version.number,
+            )
+
+        stale = _("Someone else amended this record while you were writing. Reload and try again.")
+        if save_from_form(form, save, stale_message=stale):
+            flash(_("Amendment recorded."), "success")
+            return redirect_to(url_for("drills.detail", drill_id=drill.id, _anchor="amendments"))
+    db.session.expire_all()
+    drill = _drill(drill_id)
+    return render("drills/amend.html", drill=drill, plan=drill.plan, form=form, status=422)
+
+
 @bp.post("/<int:drill_id>/roll/<int:person_id>")
 def account(drill_id: int, person_id: int):
     """A roll-call tap: htmx swaps the person's row (and the count); without JavaScript, 303
@@ -429,6 +471,24 @@ def duration(value) -> str:
     return _("%(m)s min %(s)s s", m=minutes, s=f"{seconds:02d}")
 
 
+def shown(name: str, value) -> str:
+    """A record field's value as an amendment row keeps it, for reading."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if name == "notice_given_on":
+        return fmt_date(date.fromisoformat(value))
+    return str(value)
+
+
 @bp.context_processor
 def _drill_helpers() -> dict:
-    return {"kind_icons": KIND_ICONS, "status_badges": STATUS_BADGES, "duration": duration}
+    return {
+        "kind_icons": KIND_ICONS,
+        "status_badges": STATUS_BADGES,
+        "duration": duration,
+        "shown": shown,
+    }
