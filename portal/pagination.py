@@ -56,6 +56,8 @@ def paginate(query, params: dict | None = None, *, whole_rows: bool = False) -> 
     ).all()
     if rows:
         return Page(items(rows), page, per_page, rows[0][-1])
+    if page == 1:  # no row on the first page: the list is empty, nothing more to ask
+        return Page([], 1, per_page, 0)
     total = db.session.scalar(total_rows, params or {})
     last = max(1, -(-(total or 0) // per_page))
     if page > last and total:

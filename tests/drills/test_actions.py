@@ -69,11 +69,17 @@ def test_overdue_and_open_actions_are_listed_first(db, ctx):
     actions.mark_done(done, "ok", by=owner)
     soon.due_on = local_today() - timedelta(days=3)  # now overdue
     db.session.flush()
-    rows = actions.listed(prop.id, keeper, "open")
+    rows = db.session.scalars(actions.listed(prop.id, keeper, "open")).all()
     assert [a.id for a in rows] == [soon.id, later.id, done.id]
     assert rows[0].overdue(local_today()) and not rows[1].overdue(local_today())
-    assert [a.id for a in actions.listed(prop.id, owner, "mine")] == [soon.id, later.id, done.id]
-    assert actions.listed(factories.property_("SPX").id, keeper, "all") == []
+    assert [a.id for a in db.session.scalars(actions.listed(prop.id, owner, "mine"))] == [
+        soon.id,
+        later.id,
+        done.id,
+    ]
+    assert (
+        db.session.scalars(actions.listed(factories.property_("SPX").id, keeper, "all")).all() == []
+    )
 
 
 def test_bad_action_fields_are_refused_next_to_them(client, db, login_as):

@@ -141,3 +141,25 @@ def test_closing_with_a_plan_opens_its_revision(client, db, login_as, app):
     assert done.headers["Location"] == f"/drills/plans/{plan.id}/revise"
     db.session.expire_all()
     assert db.session.get(Incident, incident.id).status == IncidentStatus.CLOSED
+
+
+def test_a_long_incident_list_is_paged_and_nothing_falls_off(client, db, login_as, app):
+    keeper = login_as("manager", dept="FO")
+    per_page = app.config["PER_PAGE"]
+    with app.test_request_context():
+        for n in range(per_page + 2):
+            reported(
+                keeper.property,
+                keeper,
+                what=f"Incident number {n:03d}",
+                occurred_at=utcnow() - timedelta(hours=n + 1),
+            )
+    db.session.commit()
+    first = text_of(client.get("/drills/incidents"))
+    assert "Page 1 of 2" in first and "Incident number 000" in first
+    last = f"Incident number {per_page + 1:03d}"
+    assert last not in first
+    second = client.hx_get("/drills/incidents?page=2")
+    html = second.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="incident-results">')  # the list alone
+    assert last in html and "Incident number 000" not in html

@@ -26,6 +26,7 @@ from portal.forms import EmptyForm
 from portal.htmx import redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import local_today
+from portal.pagination import paginate
 from portal.security import bounded_id, require
 from portal.submit import apply_action, create_from_form
 
@@ -97,10 +98,12 @@ def action_list():
     overseer = can_view_compliance(current_user)
     show = request.args.get("show", "open" if overseer else "mine")
     show = show if show in actions.SHOWS and (overseer or show == "mine") else "mine"
+    page = paginate(actions.listed(current_user.property_id, current_user, show))
     return render(
         "drills/actions.html",
         block="action_results",
-        rows=actions.listed(current_user.property_id, current_user, show),
+        page=page,
+        rows=page.items,
         show=show,
         overseer=overseer,
         today=local_today(),

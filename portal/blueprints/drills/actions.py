@@ -18,8 +18,6 @@ from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.i18n import is_chinese, local_today
 
-LIST_LIMIT = 200
-
 
 def add(
     drill: Drill, description: str, owner: User | None, due_on: date | None, *, by: User
@@ -113,8 +111,9 @@ def of_drill(drill: Drill) -> list[CorrectiveAction]:
 SHOWS = ("open", "mine", "all")
 
 
-def listed(property_id: int, viewer: User, show: str) -> list[CorrectiveAction]:
-    """The property's actions: open ones (overdue first), the viewer's own, or all."""
+def listed(property_id: int, viewer: User, show: str):
+    """The property's actions (a select to page): open ones (overdue first), the viewer's
+    own, or all."""
     query = (
         select(CorrectiveAction)
         .where(CorrectiveAction.property_id == property_id)
@@ -128,11 +127,7 @@ def listed(property_id: int, viewer: User, show: str) -> list[CorrectiveAction]:
     elif show == "mine":
         query = query.where(CorrectiveAction.owner_id == viewer.id)
     order = case((CorrectiveAction.status == ActionStatus.OPEN, 0), else_=1)
-    return list(
-        db.session.scalars(
-            query.order_by(order, CorrectiveAction.due_on, CorrectiveAction.id).limit(LIST_LIMIT)
-        )
-    )
+    return query.order_by(order, CorrectiveAction.due_on, CorrectiveAction.id)
 
 
 def owner_choices(property_id: int) -> list[tuple[int, str]]:

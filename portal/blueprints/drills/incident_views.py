@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.htmx import redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import to_local, to_utc
+from portal.pagination import paginate
 from portal.security import bounded_id, require
 from portal.submit import create_from_form
 
@@ -65,12 +66,14 @@ def report_incident():
 def incident_list():
     require(can_report_incident)
     security = is_security(current_user)
+    page = paginate(
+        incidents.listed(current_user.property_id, reporter=None if security else current_user)
+    )
     return render(
         "drills/incidents.html",
-        rows=incidents.listed(
-            current_user.property_id,
-            reporter=None if security else current_user,
-        ),
+        block="incident_results",
+        page=page,
+        rows=page.items,
         security=security,
         badges=SEVERITY_BADGES,
     )

@@ -19,7 +19,6 @@ from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import gettext as _
 
-LIST_LIMIT = 200
 CLOCK_SLACK = timedelta(minutes=5)  # a terminal's clock a little ahead is no "future"
 
 
@@ -141,7 +140,8 @@ def get(incident_id: int) -> Incident | None:
 
 
 def listed(property_id: int, reporter: User | None = None, open_only: bool = False):
-    """The property's incidents (or one reporter's), open ones first, newest first."""
+    """The property's incidents (or one reporter's), a select to page: open ones first,
+    newest first."""
     query = (
         select(Incident)
         .where(Incident.property_id == property_id)
@@ -152,10 +152,4 @@ def listed(property_id: int, reporter: User | None = None, open_only: bool = Fal
     if open_only:
         query = query.where(Incident.status != IncidentStatus.CLOSED)
     closed_last = case((Incident.status == IncidentStatus.CLOSED, 1), else_=0)
-    return list(
-        db.session.scalars(
-            query.order_by(closed_last, Incident.occurred_at.desc(), Incident.id.desc()).limit(
-                LIST_LIMIT
-            )
-        )
-    )
+    return query.order_by(closed_last, Incident.occurred_at.desc(), Incident.id.desc())
