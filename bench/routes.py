@@ -280,6 +280,13 @@ ROUTES: tuple[Route, ...] = (
     Route("schedule a drill form", "drills.schedule", "manager"),
     Route("corrective actions", "drills.action_list", "manager"),
     Route("security incidents", "drills.incident_list", "manager"),
+    Route(
+        "security incidents, a page of them",
+        "drills.incident_list",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"page": 1},
+    ),
     Route("report a security incident form", "drills.report_incident", "employee"),
     Route(
         "security incident",

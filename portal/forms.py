@@ -70,6 +70,13 @@ def upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
+def optional_int(value):
+    """A select's whole number, or None for its empty choice ("Choose ...")."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 def no_invisible(form, field):
     """Names, identifiers and numbers: nothing invisible, nothing that draws nothing."""
     if isinstance(field.data, str) and any(refused_in_names(ch) for ch in field.data):

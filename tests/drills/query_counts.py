@@ -4,7 +4,7 @@ the counts hold with more plans, drills, roll-call taps and people (grow)."""
 from datetime import timedelta
 from itertools import count
 
-from portal.blueprints.drills import actions, amendments, incidents, services
+from portal.blueprints.drills import actions, amendments, incidents, roles, services
 from portal.database import utcnow
 from portal.i18n import local_today
 from tests import factories
@@ -27,7 +27,8 @@ CASES = [
         expect="What changed and why",
     ),
     Case("drills.schedule", "manager", "/drills/new", 3, expect="FIRE-Q1"),
-    Case("drills.detail", "supervisor", "/drills/{drill_running}", 4, expect="Roll call"),
+    Case("drills.detail", "supervisor", "/drills/{drill_running}", 5, expect="Floor warden"),
+    Case("drills.detail", "manager", "/drills/{drill_running}", 7, expect="Give a role"),
     Case(
         "drills.detail",
         "supervisor",
@@ -36,8 +37,8 @@ CASES = [
         fragment=True,
         expect="accounted for",
     ),
-    Case("drills.detail", "hr", "/drills/{drill_closed}", 4, expect="Amendments"),
-    Case("drills.detail", "manager", "/drills/{drill_closed}", 5, expect="Add action"),
+    Case("drills.detail", "hr", "/drills/{drill_closed}", 5, expect="Amendments"),
+    Case("drills.detail", "manager", "/drills/{drill_closed}", 6, expect="Add action"),
     Case("drills.amend", "manager", "/drills/{drill_closed}/amend", 3, expect="Gate log"),
     Case("drills.action_list", "manager", "/drills/actions", 2, expect="Fix the sounder"),
     Case("drills.report_incident", "employee", "/drills/incidents/new", 1, expect="Where"),
@@ -87,6 +88,7 @@ def world(prop, ids):
             expected_version=closed.version,
         )
     running = helpers.drill(prop, plan, shift="night", by=keeper)
+    roles.assign(running, owner, "floor_warden", "Level 3", by=keeper)
     services.start(running, by=keeper)
     for i in range(3):
         person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
@@ -128,6 +130,7 @@ def grow(prop, n):
         for i in range(n):
             person = factories.person("employee", prop=prop, dept=("HK", "FO")[i % 2])
             services.account_for(drill, person, bool(i % 3), by=keeper)
+            roles.assign(drill, person, "assembly_marshal", f"Point {i}", by=keeper)
 
 
 def _closed(prop):

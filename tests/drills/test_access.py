@@ -10,6 +10,7 @@ from portal.blueprints.drills.models import (
     Amendment,
     CorrectiveAction,
     Drill,
+    DrillRole,
     DrillStatus,
     Incident,
     IncidentStatus,
@@ -188,6 +189,28 @@ def record_saved(ctx):
     assert ctx.db.session.get(Drill, ended(ctx).id).weather == "Light rain"
 
 
+def _role(world, cache):
+    from portal.blueprints.drills import roles
+
+    drill = planned(_C(world))
+    return roles.assign(drill, world.person, "first_aid", "", by=_keeper(world, cache))
+
+
+role = _once("role", _role)
+
+
+def role_given(ctx):
+    row = ctx.db.session.scalar(select(DrillRole).where(DrillRole.drill_id == planned(ctx).id))
+    assert row is not None and row.person_id == ctx.world.person.id
+    assert (row.duty, row.area, row.assigned_by_id) == ("floor_warden", "Level 3", ctx.actor.id)
+
+
+def role_gone(ctx):
+    ctx.db.session.expire_all()
+    left = select(DrillRole).where(DrillRole.drill_id == planned(ctx).id)
+    assert ctx.db.session.scalars(left).all() == []
+
+
 def amended(ctx):
     row = ctx.db.session.scalar(select(Amendment).where(Amendment.drill_id == closed(ctx).id))
     assert row is not None and row.field == "weather" and row.after == "Light rain"
@@ -348,6 +371,32 @@ ROWS = access.domain(
                 "version": str(closed(c).version),
             },
             obj=closed,
+            refused=403,
+        ),
+        Row(
+            "drills.assign_role",
+            SECURITY,
+            redirect(lambda c: f"/drills/{planned(c).id}#roles", then=role_given),
+            method="POST",
+            args=lambda c: {"drill_id": planned(c).id},
+            data=lambda c: {
+                "person_id": str(c.world.person.id),
+                "duty": "floor_warden",
+                "area": "Level 3",
+            },
+            obj=planned,
+            refused=403,
+        ),
+        Row(
+            "drills.remove_role",
+            SECURITY,
+            redirect(
+                lambda c: f"/drills/{planned(c).id}#roles", "Role taken back.", then=role_gone
+            ),
+            method="POST",
+            args=lambda c: {"role_id": role(c).id},
+            data=lambda c: {},
+            obj=planned,  # the refusal names the drill
             refused=403,
         ),
         Row(

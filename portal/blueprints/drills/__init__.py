@@ -18,6 +18,7 @@ def module() -> Module:
         demo,
         incident_views,
         print_views,
+        role_views,
         views,
     )
     from portal.blueprints.drills.permissions import can_list_drills
@@ -37,6 +38,9 @@ def module() -> Module:
             "drills.unaccounted": _l("Roll call at a drill undone"),
             "drills.record_saved": _l("Drill record saved"),
             "drills.closed": _l("Drill record closed"),
+            "drills.record_amended": _l("Drill record amended"),
+            "drills.role_assigned": _l("Drill role given"),
+            "drills.role_removed": _l("Drill role taken back"),
             "drills.action_added": _l("Corrective action added"),
             "drills.action_done": _l("Corrective action done"),
             "drills.action_verified": _l("Corrective action verified"),
@@ -48,6 +52,7 @@ def module() -> Module:
             "drill_plans": _l("Emergency plan"),
             "drills": _l("Drill"),
             "drill_roll_calls": _l("Drill roll call"),
+            "drill_roles": _l("Drill role"),
             "drill_actions": _l("Corrective action"),
             "security_incidents": _l("Security incident"),
         },
@@ -73,6 +78,13 @@ def module() -> Module:
                 order=14,
                 numbers=cards.to_read_numbers,
                 numbers_sql=cards.to_read_numbers_sql,
+            ),
+            Card(
+                cards.my_role_card,
+                frozenset(Role),
+                order=13,
+                numbers=cards.my_role_numbers,
+                numbers_sql=cards.my_role_numbers_sql,
             ),
             Card(
                 cards.incidents_card,

@@ -10,6 +10,7 @@ due. The home page adds only the newest change, which goes into its one statemen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 from sqlalchemy import bindparam, func, select
@@ -18,6 +19,7 @@ from portal import audit
 from portal.blueprints.drills import compliance, plans
 from portal.blueprints.drills.compliance import STANDING_ICONS, Standing
 from portal.blueprints.drills.models import (
+    DUTY_LABELS,
     SHIFT_LABELS,
     ActionStatus,
     CorrectiveAction,
@@ -244,4 +246,47 @@ def to_read_card(user, values: dict) -> dict | None:
         "title": _("Emergency plans to read"),
         "numbers": [(_("Plans new or revised since you read them"), values["plans"], url)],
         "link": (url, _("Emergency plans")),
+    }
+
+
+def my_role_numbers(user) -> Numbers:
+    return Numbers()
+
+
+def my_role_numbers_sql(_shape) -> dict:
+    from portal.blueprints.drills import roles
+
+    return roles.next_role_sql()
+
+
+def my_role_card(user, values: dict) -> dict | None:
+    """The signed-in person's duty at their next drill (or the one running now)."""
+    if not values["role_drill_id"]:
+        return None
+    duty = DUTY_LABELS.get(values["role_duty"], values["role_duty"])
+    label = str(duty) + (f" · {values['role_area']}" if values["role_area"] else "")
+    day = values["role_day"]
+    if isinstance(day, str):  # SQLite hands a scalar subquery's date back as text
+        day = date.fromisoformat(day)
+    when = (
+        _("Running now")
+        if values["role_running"]
+        else _("%(day)s, %(shift)s", day=fmt_date(day), shift=SHIFT_LABELS[values["role_shift"]])
+    )
+    url = url_for("drills.detail", drill_id=values["role_drill_id"])
+    return {
+        "id": "my-drill-role",
+        "icon": "megaphone",
+        "title": _("My role at the next drill"),
+        "entries": [
+            {
+                "url": url,
+                "label": label,
+                "notes": [f"{values['role_code']} · {when}"],
+                "badge": {"text": _("Running"), "cls": "text-bg-danger", "icon": "megaphone"}
+                if values["role_running"]
+                else None,
+            }
+        ],
+        "link": (url, _("The drill")),
     }

@@ -18,7 +18,9 @@ from portal.blueprints.drills.models import (
     ActionStatus,
     CorrectiveAction,
     Drill,
+    DrillRole,
     DrillStatus,
+    Duty,
     Incident,
     Plan,
     PlanRead,
@@ -157,16 +159,15 @@ def seed_drills() -> bool:
         )
     )  # fmt: skip
     # The next fire drill: the morning shift, in ten days.
-    db.session.add(
-        Drill(
-            property_id=hotel.id,
-            plan_id=fire.id,
-            plan_version_id=fire_version,
-            shift="morning",
-            planned_on=today + timedelta(days=10),
-            created_by_id=lead.id,
-        )
+    upcoming = Drill(
+        property_id=hotel.id,
+        plan_id=fire.id,
+        plan_version_id=fire_version,
+        shift="morning",
+        planned_on=today + timedelta(days=10),
+        created_by_id=lead.id,
     )
+    db.session.add(upcoming)
     db.session.flush()
     # The newest fire drill's roll call, for the record.
     newest = db.session.scalar(
@@ -184,10 +185,51 @@ def seed_drills() -> bool:
             )
         )
     _amendment(newest, lead)
+    _roles(upcoming, staff, lead)
+    _roles(newest, staff, lead)
     _actions(hotel.id, fire, staff, lead)
     _incident(hotel.id, staff)
     _revised_after_a_drill(fire, staff, lead)
     return True
+
+
+ROLES = (  # staff number, duty, area
+    ("E1001", Duty.FLOOR_WARDEN, "Level 3"),
+    ("E1002", Duty.FLOOR_WARDEN, "Levels 4 and 5"),
+    ("E1003", Duty.ASSEMBLY_MARSHAL, "Car-park assembly point"),
+    ("E1004", Duty.ROLL_CALL, "Housekeeping"),
+    ("E1005", Duty.FIRST_AID, "Car-park assembly point"),
+    ("E1006", Duty.LIFTS_AND_DOORS, "Lobby"),
+    ("E1007", Duty.GUEST_LIAISON, "Lobby and restaurant"),
+)
+
+
+def _roles(drill: Drill, staff, lead) -> None:
+    """Who does what at a drill: the demo employee E1001 is a floor warden, so the home page
+    shows their duty at the next fire drill."""
+    by_number = {u.staff_no: u for u in staff}
+    for number, duty, area in ROLES:
+        if number in by_number:
+            db.session.add(
+                DrillRole(
+                    drill_id=drill.id,
+                    person_id=by_number[number].id,
+                    duty=duty,
+                    area=area,
+                    assigned_by_id=lead.id,
+                    assigned_at=(drill.alarm_at or utcnow()) - timedelta(days=3),
+                )
+            )
+    db.session.add(
+        DrillRole(
+            drill_id=drill.id,
+            person_id=lead.id,
+            duty=Duty.OBSERVER,
+            area="",
+            assigned_by_id=lead.id,
+            assigned_at=(drill.alarm_at or utcnow()) - timedelta(days=3),
+        )
+    )
 
 
 def _amendment(drill: Drill, lead) -> None:

@@ -26,7 +26,7 @@ from portal.blueprints.drills.models import (
 )
 from portal.blueprints.drills.plans import BILINGUAL, PlanData
 from portal.blueprints.drills.services import MAX_COUNT, RECORD_FIELDS
-from portal.forms import PortalForm, nfkc, no_invisible, upper
+from portal.forms import PortalForm, nfkc, no_invisible, optional_int, upper
 from portal.i18n import lazy_gettext as _l
 from portal.idempotency import IdempotentForm
 from portal.security import LARGEST_ID
@@ -248,6 +248,34 @@ def record_labels() -> dict[str, str]:
     """Each record field's label, in the language of the moment (amendments name the field)."""
     form = RecordForm(formdata=None)
     return {name: str(form[name].label.text) for name in RECORD_FIELDS}
+
+
+def _duties():
+    from portal.blueprints.drills.models import DUTY_LABELS
+
+    return [SelectChoice(key.value, label) for key, label in DUTY_LABELS.items()]
+
+
+class RoleForm(PortalForm):
+    person_id = SelectField(
+        _l("Person"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Choose someone of this property."))],
+    )
+    duty = SelectField(
+        _l("Duty"),
+        choices=_duties(),
+        validators=[DataRequired(_l("Choose a duty from the list."))],
+    )
+    area = StringField(
+        _l("Area or point"),
+        validators=[Length(max=120)],
+        render_kw={"placeholder": _l("Level 3, car-park assembly point")},
+    )
+
+    def validate_person_id(self, field):
+        if field.data is not None and not 0 < field.data <= LARGEST_ID:
+            raise ValidationError(_l("Choose someone of this property."))
 
 
 class RollForm(PortalForm):

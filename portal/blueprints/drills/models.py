@@ -119,6 +119,33 @@ STATUS_LABELS = {
 }
 
 
+class Duty(enum.StrEnum):
+    """What one person does at a drill, given before the alarm."""
+
+    FLOOR_WARDEN = "floor_warden"  # sweeps a floor or area and reports it clear
+    ASSEMBLY_MARSHAL = "assembly_marshal"  # runs an assembly point
+    ROLL_CALL = "roll_call"  # accounts for a department with the tablet
+    FIRST_AID = "first_aid"
+    LIFTS_AND_DOORS = "lifts_and_doors"  # holds lifts at ground, doors open, no re-entry
+    GUEST_LIAISON = "guest_liaison"  # guides guests and visitors, checks the guest list
+    OBSERVER = "observer"  # times and notes what to improve
+
+    @property
+    def label(self) -> str:
+        return str(DUTY_LABELS[self])
+
+
+DUTY_LABELS = {
+    Duty.FLOOR_WARDEN: _l("Floor warden"),
+    Duty.ASSEMBLY_MARSHAL: _l("Assembly point marshal"),
+    Duty.ROLL_CALL: _l("Roll call"),
+    Duty.FIRST_AID: _l("First aid"),
+    Duty.LIFTS_AND_DOORS: _l("Lifts and doors"),
+    Duty.GUEST_LIAISON: _l("Guest liaison"),
+    Duty.OBSERVER: _l("Observer"),
+}
+
+
 plan_sops = Table(
     "drill_plan_sops",
     db.metadata,
@@ -380,6 +407,31 @@ class CorrectiveAction(db.Model):
 
     def overdue(self, today: date) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+class DrillRole(db.Model):
+    """Who does what at one drill (a floor warden for level 3, the marshal of the car-park
+    assembly point), set by security before the alarm. One duty per person per drill."""
+
+    __tablename__ = "drill_roles"
+    __table_args__ = (
+        UniqueConstraint("drill_id", "person_id", name="uq_drill_roles_person"),
+        Index("ix_drill_roles_person", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    duty: Mapped[str] = mapped_column(String(20))
+    area: Mapped[str] = mapped_column(String(120), default="")
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    person = relationship("User", foreign_keys=[person_id])
+
+    @property
+    def duty_enum(self) -> Duty:
+        return Duty(self.duty)
 
 
 class Amendment(db.Model):

@@ -10,7 +10,7 @@ whatever the screen language of whoever prints (people/pdf.py DocumentLanguage):
 
 from __future__ import annotations
 
-from portal.blueprints.drills import amendments, plans, services
+from portal.blueprints.drills import amendments, plans, roles, services
 from portal.blueprints.drills.forms import record_labels
 from portal.blueprints.drills.models import PHASE_LABELS, PHASES, Drill, DrillStatus, Plan
 from portal.blueprints.people.models import Property
@@ -66,6 +66,7 @@ def report_document(drill: Drill, lang: str) -> Document:
     prop = db.session.get(Property, drill.property_id)
     roll = services.roll_by_department(drill)
     amendment_rows = amendments.of_drill(drill)
+    drill_roles = roles.of_drill(drill)
     return Document(
         "drills/pdf/report.html",
         f"drill-report-{drill.plan.code}-{drill.planned_on.isoformat()}-{doc.lang}.pdf",
@@ -77,6 +78,7 @@ def report_document(drill: Drill, lang: str) -> Document:
             "roll": roll,
             "record_values": amendments.record_values(drill, amendment_rows),
             "amendment_rows": amendment_rows,
+            "drill_roles": drill_roles,
             "record_labels": record_labels,
             "doc": doc,
             "lang": doc.lang,
@@ -84,6 +86,13 @@ def report_document(drill: Drill, lang: str) -> Document:
             "number": drill.plan.code,
             "printed_on": local_today(),
             "record": True,
-            "inputs": ("report", drill.id, drill.version, tuple(roll), doc.lang),
+            "inputs": (
+                "report",
+                drill.id,
+                drill.version,
+                tuple(roll),
+                tuple((r.id, r.duty, r.area) for r in drill_roles),
+                doc.lang,
+            ),
         },
     )

@@ -55,6 +55,14 @@ def can_run_drill(user, drill) -> bool:
     return is_security(user) and in_property(user, drill.property_id)
 
 
+def can_assign_roles(user, drill) -> bool:
+    """Give and take back drill roles: security, before the drill ends."""
+    return can_run_drill(user, drill) and drill.status in (
+        DrillStatus.PLANNED,
+        DrillStatus.RUNNING,
+    )
+
+
 def can_amend_record(user, drill) -> bool:
     """Correct a closed record (each correction kept beside what was closed): security."""
     return can_run_drill(user, drill) and drill.status == DrillStatus.CLOSED

@@ -6,7 +6,16 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.blueprints.drills import actions, amendments, bp, compliance, plans, services, trend
+from portal.blueprints.drills import (
+    actions,
+    amendments,
+    bp,
+    compliance,
+    plans,
+    roles,
+    services,
+    trend,
+)
 from portal.blueprints.drills.forms import (
     ActionForm,
     AmendForm,
@@ -14,6 +23,7 @@ from portal.blueprints.drills.forms import (
     ReadForm,
     RecordForm,
     RevisePlanForm,
+    RoleForm,
     RollForm,
     ScheduleForm,
     record_labels,
@@ -23,6 +33,7 @@ from portal.blueprints.drills.permissions import (
     can_account_for,
     can_add_action,
     can_amend_record,
+    can_assign_roles,
     can_call_roll,
     can_confirm_read,
     can_keep_plans,
@@ -245,7 +256,15 @@ def schedule():
 
 
 # --- a drill --------------------------------------------------------------------------------------
-def _show(drill: Drill, *, record_form=None, action_form=None, done_forms=None, status: int = 200):
+def _show(
+    drill: Drill,
+    *,
+    record_form=None,
+    action_form=None,
+    done_forms=None,
+    role_form=None,
+    status: int = 200,
+):
     may_run = can_run_drill(current_user, drill)
     may_roll = can_call_roll(current_user, drill) and drill.status in (
         DrillStatus.RUNNING,
@@ -263,14 +282,23 @@ def _show(drill: Drill, *, record_form=None, action_form=None, done_forms=None, 
     if action_form is not None:
         action_form.owner_id.choices = actions.owner_choices(drill.property_id)
     amendment_rows = amendments.of_drill(drill) if drill.status == DrillStatus.CLOSED else []
+    roll_only = is_htmx() and request.method == "GET"  # the roll call's department filter
+    may_assign = can_assign_roles(current_user, drill) and not roll_only
+    if may_assign and role_form is None:
+        role_form = RoleForm(formdata=None)
+    if role_form is not None:
+        role_form.person_id.choices = roles.choices(drill.property_id)
     return render(
         "drills/detail.html",
-        block="roll_call" if is_htmx() and request.method == "GET" else None,
+        block="roll_call" if roll_only else None,
         record_values=amendments.record_values(drill, amendment_rows),
         amendment_rows=amendment_rows,
         amended={a.field for a in amendment_rows},
         record_labels=record_labels() if amendment_rows else {},
         may_amend=can_amend_record(current_user, drill),
+        drill_roles=[] if roll_only else roles.of_drill(drill),
+        may_assign=may_assign,
+        role_form=role_form if may_assign else None,
         status=status,
         drill=drill,
         plan=drill.plan,

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.blueprints.people.models import GRADE_LABELS, Role
-from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, upper
+from portal.forms import LANGUAGE_CHOICES, PortalForm, nfkc, no_invisible, optional_int, upper
 from portal.i18n import lazy_gettext as _l
 from portal.idempotency import KEY_PATTERN, IdempotentForm, new_key
 from portal.submit import VersionField
@@ -27,13 +27,6 @@ PASSWORD_MIN = 10
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
-
-
-def _optional_int(value):
-    """A select's whole number, or None for its empty choice."""
-    if value in ("", None):
-        return None
-    return int(value)
 
 
 FORM_KEY = Regexp(KEY_PATTERN.pattern, message=_l("Reload the page and try again."))
@@ -57,10 +50,10 @@ class PersonForm(PortalForm):
     property_id = SelectField(_l("Property"), coerce=int, validators=[Optional()])
     department_id = SelectField(
         _l("Department"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[DataRequired(_l("Choose a department."))],
     )
-    job_title_id = SelectField(_l("Job title"), coerce=_optional_int, validators=[Optional()])
+    job_title_id = SelectField(_l("Job title"), coerce=optional_int, validators=[Optional()])
     role = SelectField(_l("Access role"), validators=[DataRequired()])
     supervises = SelectMultipleField(
         _l("Supervises departments"),
