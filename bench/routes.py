@@ -263,6 +263,14 @@ ROUTES: tuple[Route, ...] = (
     Route("drills", "drills.index", "manager"),
     Route("drills", "drills.index", "employee"),
     Route("drill compliance by shift", "drills.compliance_view", "manager"),
+    Route("drill calendar", "drills.calendar", "manager"),
+    Route(
+        "drill calendar, one shift's week",
+        "drills.calendar",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"view": "week", "shift": "morning"},
+    ),
     Route("emergency plans", "drills.plan_list", "employee"),
     Route(
         "emergency plan",

@@ -236,6 +236,7 @@ ROWS = access.domain(
     "drills",
     [
         Row("drills.index", ALL, page("Drills", "Running and planned", "FIRE-77"), given=planned),
+        Row("drills.calendar", ALL, page("Drill calendar", "FIRE-77", "Planned"), given=planned),
         Row(
             "drills.compliance_view",
             OVERSEERS,

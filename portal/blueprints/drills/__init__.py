@@ -14,6 +14,7 @@ bp = Blueprint("drills", __name__, url_prefix="/drills")
 def module() -> Module:
     from portal.blueprints.drills import (  # noqa: F401 - the routes
         action_views,
+        calendar_views,
         cards,
         demo,
         incident_views,

@@ -112,7 +112,7 @@ class DrillStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    DrillStatus.PLANNED: _l("Planned"),
+    DrillStatus.PLANNED: pgettext("drill status", "Planned"),
     DrillStatus.RUNNING: _l("Running"),
     DrillStatus.ENDED: _l("Record open"),
     DrillStatus.CLOSED: _l("Closed"),

@@ -28,6 +28,7 @@ from portal.errors import DomainError, FieldErrors
 from portal.extensions import db
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import localized
 from portal.modules import is_registered
 
 BILINGUAL = ("title", "scope", "goals", *PHASES)
@@ -194,9 +195,14 @@ def history(plan: Plan) -> list[PlanVersion]:
 
 
 def plan_choices(property_id: int) -> list[tuple[int, str]]:
-    return [
-        (plan.id, f"{plan.code} · {version.title}") for plan, version in list_plans(property_id)
-    ]
+    """(id, "FIRE-01 · Fire and evacuation") of every plan of the property (one query)."""
+    rows = db.session.execute(
+        select(Plan.id, Plan.code, PlanVersion.title_en, PlanVersion.title_zh)
+        .join(PlanVersion, in_force_join())
+        .where(Plan.property_id == property_id)
+        .order_by(Plan.kind, Plan.code)
+    )
+    return [(row.id, f"{row.code} · {localized(row, 'title')}") for row in rows]
 
 
 # --- reading: everyone of the property confirms the version in force -----------------------------

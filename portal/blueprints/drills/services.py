@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import audit
-from portal.blueprints.drills.models import Drill, DrillStatus, Plan, RollCall
+from portal.blueprints.drills.models import SHIFT_ORDER, Drill, DrillStatus, Plan, RollCall
 from portal.blueprints.drills.permissions import marshal_clause_of, marshal_scope, marshal_shape
 from portal.blueprints.drills.plans import current_version
 from portal.blueprints.people.models import Department, User
@@ -96,6 +96,38 @@ def upcoming(property_id: int, limit: int = 50) -> list[Drill]:
             .limit(limit)
         )
     )
+
+
+SHIFT_SORT = case({s.value: n for s, n in SHIFT_ORDER.items()}, value=Drill.shift, else_=9)
+CALENDAR_LIMIT = 300  # drills a month or week of the calendar shows (a busy property: 30)
+
+
+def between(
+    property_id: int,
+    first: date,
+    end: date,
+    *,
+    plan_id: int | None = None,
+    shift: str | None = None,
+    limit: int = CALENDAR_LIMIT,
+) -> list[Drill]:
+    """The property's drills planned on first..end (exclusive), by day and shift (one query)."""
+    query = (
+        select(Drill)
+        .where(
+            Drill.property_id == property_id,
+            Drill.planned_on >= first,
+            Drill.planned_on < end,
+        )
+        .options(joinedload(Drill.plan), joinedload(Drill.plan_version))
+        .order_by(Drill.planned_on, SHIFT_SORT, Drill.id)
+        .limit(limit)
+    )
+    if plan_id:
+        query = query.where(Drill.plan_id == plan_id)
+    if shift:
+        query = query.where(Drill.shift == shift)
+    return list(db.session.scalars(query))
 
 
 def recent(property_id: int, limit: int = 20) -> list[Drill]:

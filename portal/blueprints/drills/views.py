@@ -49,6 +49,7 @@ from portal.blueprints.drills.permissions import (
     marshal_departments,
 )
 from portal.blueprints.people.models import User
+from portal.calendar import day_arg
 from portal.database import commit_keeping_loaded, utcnow
 from portal.errors import DomainError
 from portal.extensions import db
@@ -233,7 +234,8 @@ def schedule():
     if request.method == "GET":
         form.plan_id.data = int_arg("plan", 0) or None
         form.shift.data = request.args.get("shift") or None
-        form.planned_on.data = local_today()
+        # From the calendar's "schedule it": the day it is due (never a day gone by).
+        form.planned_on.data = max(day_arg("day", local_today()), local_today())
     if request.method == "POST" and form.validate():
 
         def add() -> str:
