@@ -345,7 +345,13 @@ def walk(people, draft_id, prop_id, training=None, drill_id=None):
             f"/sops/settings/{prop_id}",
             # The drills module's pages, where it is registered (a group admin runs drills).
             *(
-                [f"/drills/{drill_id}", "/drills/new", "/drills/plans/new", "/drills/actions"]
+                [
+                    f"/drills/{drill_id}",
+                    "/drills/new",
+                    "/drills/plans/new",
+                    "/drills/actions",
+                    "/drills/calendar?view=week",
+                ]
                 if drill_id
                 else []
             ),
