@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import os
+from pathlib import Path
+
 from flask import current_app, g, has_request_context, request
 from flask import url_for as flask_url_for
 from flask_login import current_user
@@ -99,8 +105,24 @@ def choices(items, value: str = "id", label: str = "name") -> list[tuple]:
 
 
 def static_url(filename: str) -> str:
-    """The URL of a static file (an icon on every row of a list asks for the same sprite)."""
-    return url_for("static", filename=filename)
+    """The URL of a static file with its content's hash (?v=...): nginx and browsers keep it
+    for a year (deploy/nginx.conf), and a new version of the file has a new URL. An icon on
+    every row of a list asks for the same sprite: the hash is computed once per process (in
+    debug mode, again when the file changes)."""
+    folder = current_app.static_folder
+    stamp = 0
+    if current_app.debug:
+        with contextlib.suppress(OSError):
+            stamp = os.stat(os.path.join(folder, filename)).st_mtime_ns
+    return url_for("static", filename=filename, v=_content_hash(folder, filename, stamp))
+
+
+@functools.lru_cache(maxsize=256)
+def _content_hash(folder: str, filename: str, _stamp: int) -> str | None:
+    path = Path(folder, filename).resolve()
+    if not path.is_relative_to(Path(folder).resolve()) or not path.is_file():
+        return None  # no such file: the plain URL (which answers 404)
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def _finish(context, text: str, variables: dict, always: bool):

@@ -79,10 +79,25 @@ def test_static_files_may_be_cached(client, db):
         assert response.headers.get("Cache-Control") != "no-store"
 
 
+def test_static_urls_carry_their_contents_hash(client, db, app):
+    """nginx keeps /static/ for a year: a changed file must get a new URL, the same file the
+    same URL in every worker."""
+    page = client.get("/auth/login").get_data(as_text=True)
+    css = (Path(app.static_folder) / "css/portal.css").read_bytes()
+    digest = hashlib.sha256(css).hexdigest()[:12]
+    assert f'href="/static/css/portal.css?v={digest}"' in page
+    assert re.search(r'src="/static/js/portal.js\?v=[0-9a-f]{12}"', page)
+    assert re.search(r"/static/vendor/bootstrap-icons/sprite.svg\?v=[0-9a-f]{12}#", page)
+    with client.get(f"/static/css/portal.css?v={digest}") as response:
+        assert response.status_code == 200 and response.data == css
+
+
 def test_every_page_names_the_portals_icon(client, db):
     """Browsers ask for an icon: without one, every page cost a /favicon.ico 404 beside it."""
     page = client.get("/auth/login").get_data(as_text=True)
-    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    assert re.search(
+        r'<link rel="icon" type="image/svg\+xml" href="/static/favicon.svg\?v=[0-9a-f]{12}">', page
+    )
     with client.get("/static/favicon.svg") as icon:
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
         assert icon.get_data(as_text=True).startswith("<svg ") and "#16425b" in icon.get_data(
