@@ -27,9 +27,10 @@ case "$(HOST)" in \
   *) echo "Open http://$(HOST):$(PORT)/ from this network.";; \
 esac
 endef
-# System packages: WeasyPrint's fast font subsetter and the CJK fonts (documents), Chromium (tests).
+# System packages: WeasyPrint's fast font subsetter and the CJK fonts (documents), Chromium (tests),
+# and for the production set-up's test (tests/test_deploy.py) Redis and systemd-analyze.
 RUN_DEBS := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := $(RUN_DEBS) chromium
+TEST_DEBS := $(RUN_DEBS) chromium redis-server systemd
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
@@ -55,6 +56,7 @@ test-pg: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -344,6 +344,11 @@ EXCLUDED: dict[str, str] = {
     "auth.login": "the sign-in page",
     # JSON for the idle warning's script; no page asks it in a loop.
     "auth.session_status": "JSON, not a page",
+    # Probes and the metrics scrape: for the load balancer and Prometheus, every few seconds,
+    # not for people (tests/test_health.py asserts that /healthz runs no query).
+    "health.healthz": "liveness probe",
+    "health.readyz": "readiness probe",
+    "metrics.metrics": "Prometheus scrape",
     # Documents: rendered by the PDF process, measured by `make bench` (bench/run.py); the
     # binder is also printed four at a time by the load benchmark's binder phase.
     "people.staff_record_pdf": "PDF",

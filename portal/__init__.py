@@ -36,10 +36,24 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
             "PORTAL_DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'staffroom.db'}"
         )
     _fix_postgres_url(app)
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        # Behind nginx: the client's address, scheme and host are those the proxies forward.
+        # Without it every request came from 127.0.0.1, and one person's failed sign-ins would
+        # rate-limit the whole hotel. Only as many hops as configured are trusted.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=0
+        )
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         from portal.ratelimit import default_uri
 
-        app.config["RATELIMIT_STORAGE_URI"] = default_uri(app.instance_path)
+        # Several app servers share Redis: their sign-in limits are then counted once.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or default_uri(
+            app.instance_path
+        )
+    _require_shared_secret(app)
 
     # Ids in paths fit the database's integer columns: a larger number is a 404, never a 500.
     app.url_map.converters["int"] = BoundedInt
@@ -48,6 +62,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     # Every package under portal/blueprints/ declares itself (PORTAL_MODULES may name fewer).
     modules.init_app(app, app.config.get("PORTAL_MODULES"))
+    from portal import health, metrics, requestlog
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
+    requestlog.init_app(app)  # first in, last out: its clock covers the other hooks
     _register_request_hooks(app)
 
     i18n.init_app(app)
@@ -55,6 +74,18 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     errors_views.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _require_shared_secret(app: Flask) -> None:
+    """Several app servers (PORTAL_REDIS_URL set) must sign with one key: a key each server
+    generated into its own instance folder would make every CSRF token and idle clock of one
+    server invalid on the next. Refuse to start rather than fail on every other request."""
+    production = app.config.get("SESSION_COOKIE_SECURE") and not app.testing
+    if production and app.config.get("REDIS_URL") and not os.environ.get("PORTAL_SECRET_KEY"):
+        raise RuntimeError(
+            "PORTAL_REDIS_URL is set (several app servers) but PORTAL_SECRET_KEY is not: "
+            "give every app server the same PORTAL_SECRET_KEY (docs/deploy.md)."
+        )
 
 
 class BoundedInt(IntegerConverter):
@@ -96,14 +127,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from portal import database, sessions
+    from portal import database, health, metrics, sessions
+
+    PROBES = health.ENDPOINTS | {metrics.ENDPOINT}
     from portal.extensions import csrf
     from portal.security import enforce_checked, login_guard, security_headers
 
     @app.before_request
     def _load_identity():
-        if request.endpoint == "static":
-            return None
+        if request.endpoint == "static" or request.endpoint in PROBES:
+            return None  # a probe or a scrape signs nobody in
         database.set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
         g.access_checked = False
         g.terminal = sessions.load_terminal()

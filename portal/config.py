@@ -97,6 +97,13 @@ class Config:
     # Domain modules to load: None loads every package under portal/blueprints/.
     PORTAL_MODULES: tuple[str, ...] | None = None
 
+    # Running it: proxies in front (nginx: 1) whose X-Forwarded-* are trusted, Redis when
+    # several app servers share one, the request log (JSON lines) and what counts as slow.
+    PROXY_COUNT = _env_int("PORTAL_PROXY_COUNT", 0)
+    REDIS_URL = os.environ.get("PORTAL_REDIS_URL") or None
+    REQUEST_LOG = _env_bool("PORTAL_REQUEST_LOG", False)
+    SLOW_REQUEST_MS = _env_int("PORTAL_SLOW_REQUEST_MS", 500)
+
     PER_PAGE = 25
     MAX_PER_PAGE = 100
 

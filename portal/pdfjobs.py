@@ -163,7 +163,20 @@ def worker_pids() -> list[int]:
 def render(html: str, settings: Settings, beat=None) -> bytes:
     """WeasyPrint in a PDF process, stopped after settings.timeout seconds; `beat` is called
     about every second while it runs. A render whose pool was killed for another document (a
-    runaway beside it) is tried once more on a new pool."""
+    runaway beside it) is tried once more on a new pool. Counted in the metrics by outcome."""
+    from portal import metrics
+
+    started = time.monotonic()
+    try:
+        document = _render(html, settings, beat)
+    except PdfError as error:
+        metrics.pdf_rendered(error.reason)
+        raise
+    metrics.pdf_rendered("ok", time.monotonic() - started)
+    return document
+
+
+def _render(html: str, settings: Settings, beat=None) -> bytes:
     for attempt in range(2):
         pool, generation = get_pool(settings)
         try:

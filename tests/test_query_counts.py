@@ -115,6 +115,9 @@ NOT_PAGES = {
     "sops.print_pdf": "a document",
     "sops.binder_pdf": "a document",
     "audit.export_csv": "a file streamed in chunks of rows",
+    "health.healthz": "a probe: no query at all (tests/test_health.py)",
+    "health.readyz": "a probe: the schema's revision, one query",
+    "metrics.metrics": "the Prometheus scrape: no query",
 }
 
 

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash
 
-from portal import audit
+from portal import audit, metrics
 from portal.blueprints.people.models import User, hash_secret
 from portal.database import utcnow
 from portal.extensions import db
@@ -82,6 +82,7 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
             actor=None,
             summary=f"identifier=unknown ref={_identifier_ref(identifier)} reason=unknown",
         )
+        metrics.sign_in_failed("unknown")
         return SignInResult(None)
     active = [u for u in found if u.active]
     if not active:
@@ -116,6 +117,7 @@ def authenticate(identifier: str, secret: str, terminal: Terminal | None) -> Sig
             )
         else:
             locked_any |= register_failure(user)
+    metrics.sign_in_failed("locked" if locked_any else "refused")
     return SignInResult(None, locked=locked_any, locked_minutes=locked_minutes)
 
 
