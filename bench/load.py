@@ -74,6 +74,15 @@ MEMORY_REQUESTS = 10_000
 MIN_REQUESTS = 20  # fewer answers than this in a run: it runs again, twice as long
 BINDERS = 4
 WORKERS = 2
+# Threads per gunicorn worker: 1 is sync workers (the default of every report so far);
+# BENCH_SERVER_THREADS=4 measures the production shape of deploy/gunicorn.conf.py (gthread).
+SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", "1"))
+
+
+def server_shape() -> str:
+    if SERVER_THREADS > 1:
+        return f"{WORKERS} gthread workers x {SERVER_THREADS} threads"
+    return f"{WORKERS} sync workers"
 THREADS = 2
 CONNECTIONS = 16
 
@@ -201,7 +210,8 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with 2 sync workers, started and stopped by us (by its own pid only)."""
+    """gunicorn with 2 workers (sync, or gthread with BENCH_SERVER_THREADS), started and stopped
+    by us (by its own pid only)."""
 
     def __init__(self, name: str, app: str, env: dict, log_path: Path):
         self.name = name
@@ -214,7 +224,9 @@ class Server:
             "--workers",
             str(WORKERS),
             "--worker-class",
-            "sync",
+            "gthread" if SERVER_THREADS > 1 else "sync",
+            "--threads",
+            str(SERVER_THREADS),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--chdir",
@@ -1189,7 +1201,7 @@ def report(runs: list[RunResult], verdict: Verdict, opts, seconds: float) -> str
         f"This run: `{opts.command}`, {now}, commit {_git()}, {os.cpu_count()} cores "
         f"({_cpu()}), {seconds / 60:.1f} minutes.",
         "",
-        f"gunicorn {WORKERS} sync workers, wrk -t{THREADS} -c{CONNECTIONS}, {opts.duration:g} s "
+        f"gunicorn {server_shape()}, wrk -t{THREADS} -c{CONNECTIONS}, {opts.duration:g} s "
         f"per route, {opts.rounds} interleaved round{'s' if opts.rounds > 1 else ''}; every "
         "route once per round, the anchors before the first round and after each round. Figures "
         "are medians over the rounds; the ratio is the route's req/s over the mean req/s of "

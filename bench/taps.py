@@ -151,7 +151,7 @@ def report(bench: TapBench, results: list[dict], opts, seconds: float) -> str:
         "",
         f"Written by `{bench.command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit "
         f"{load._git()}, {load._cpu()}; {opts.rounds} rounds of {opts.duration} s, "
-        f"wrk -t{load.THREADS} -c{bench.connections}, gunicorn {load.WORKERS} sync workers; "
+        f"wrk -t{load.THREADS} -c{bench.connections}, gunicorn {load.server_shape()}; "
         f"{seconds:.0f} s in all.",
         "",
         f"{bench.what} Target: p95 < {bench.target_p95_ms:.0f} ms at {bench.connections} "

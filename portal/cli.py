@@ -1,8 +1,11 @@
-"""Core command-line tools: `flask seed-demo` (every module's seeder, in order) and
+"""Core command-line tools: `flask seed-demo` (every module's seeder, in order),
 `flask audit verify` and `flask audit checkpoint` (the signed head of the trail, see
-portal/audit.py). Modules bring their own commands through their registration."""
+portal/audit.py), `flask backup` and `flask restore` (portal/backup.py). Modules bring their own
+commands through their registration."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -96,3 +99,48 @@ def init_app(app: Flask) -> None:
         click.echo(f"checkpoint taken: row {head.last_id}, {head.count} rows, {path}")
 
     app.cli.add_command(audit_cli)
+
+    @app.cli.command("backup")
+    @click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The copy's file (default: instance/backups/staffroom-<UTC time>.sqlite or .pgdump).",
+    )
+    def backup_command(output: Path | None):
+        """Write a consistent copy of the database (while the portal runs) and its checksum."""
+        from portal import backup
+
+        path = output or backup.default_name(db.engine, Path(app.instance_path) / "backups")
+        try:
+            copy = backup.backup(db.engine, path)
+        except backup.BackupError as error:
+            click.echo(f"no backup written: {error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(f"backup written: {copy.path} ({copy.size:,} bytes, sha256 {copy.sha256})")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def restore_command(path: Path):
+        """Restore a backup (its checksum checked) into an empty database, then check the
+        audit trail's chain."""
+        from portal import audit, backup
+
+        try:
+            backup.restore(db.engine, path)
+        except backup.BackupError as error:
+            click.echo(f"nothing restored: {error}", err=True)
+            raise SystemExit(1) from None
+        db.session.remove()
+        result = audit.verify(None)
+        if not result.chain_intact:
+            click.echo(
+                f"restored, but the audit trail is BROKEN at row {result.first_bad_id}: "
+                f"{result.reason}",
+                err=True,
+            )
+            raise SystemExit(1)
+        click.echo(
+            f"restored {path.name}; audit trail intact: {result.checked} rows. The checkpoint "
+            "of the trail is that of the live database: once this restore is the portal's "
+            "database, run `flask audit checkpoint --replace`."
+        )
