@@ -83,6 +83,8 @@ def server_shape() -> str:
     if SERVER_THREADS > 1:
         return f"{WORKERS} gthread workers x {SERVER_THREADS} threads"
     return f"{WORKERS} sync workers"
+
+
 THREADS = 2
 CONNECTIONS = 16
 
