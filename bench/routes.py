@@ -84,6 +84,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("person page", "people.detail", "hr", values=lambda ids: {"person_id": ids.person_id}),
     Route("new person form", "people.create", "hr"),
+    Route("import the staff list form", "people.import_people", "hr"),
     Route("edit person form", "people.edit", "hr", values=lambda ids: {"person_id": ids.person_id}),
     Route(
         "person form, role changed",
@@ -356,6 +357,10 @@ EXCLUDED: dict[str, str] = {
     "sops.binder_pdf": "PDF (the binder phase)",
     # A download, and each export writes an audit row.
     "audit.export_csv": "CSV download",
+    "people.export_people": "CSV or Excel download",
+    # The check of one uploaded staff list: looked at once or twice per import, its cost fixed
+    # (tests/test_query_counts.py), not a page people load under load.
+    "people.import_check": "an uploaded staff list's check",
     "training.compliance_csv": "CSV download (the matrix's own query)",
     "training.sign_in_sheet": "PDF",
     "training.transcript": "PDF",

@@ -13,6 +13,7 @@ PATTERNS = [
     re.compile(r"""icon_name=['"]([a-z0-9-]+)['"]"""),
     re.compile(r"""["']icon["']: ["']([a-z0-9-]+)["']"""),
     re.compile(r"""\(["']([a-z0-9-]+)["'], ["'](?:success|secondary|warning|danger)["']\)"""),
+    re.compile(r"""\(["']([a-z0-9-]+)["'], ["'](?:is-[a-z-]+|text-bg-[a-z]+)["']\)"""),
     re.compile(r"""NavEntry\(\s*"[^"]+",\s*_l\("[^"]+"\),\s*"([a-z0-9-]+)\""""),
     re.compile(r"""Link\([^)]*?,\s*"([a-z0-9-]+)"\s*\)"""),
 ]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
-from portal.blueprints.people.models import JobTitle, User
+from portal.blueprints.people.models import JobTitle, PeopleImport, User
 from portal.blueprints.sops.forms import MAX_STEPS
 from portal.blueprints.sops.models import Sop
 from tests import factories
@@ -59,8 +59,16 @@ def test_out_of_range_page_and_per_page_never_answer_500(client, db, login_as, a
         title_zh="客房服务员",
     )
     db.session.add(title)
+    upload = PeopleImport(
+        property_id=admin.property_id,
+        by_id=admin.id,
+        filename="staff.csv",
+        rows=[{"staff_no": "Q0001", "name_en": "Row", "department": "HK"}],
+    )
+    db.session.add(upload)
     db.session.flush()
     ids = {
+        "upload_id": upload.id,
         "person_id": admin.id,
         "user_id": admin.id,
         "sop_id": version.sop_id,

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from portal import audit
-from portal.blueprints.people.models import JobTitle
+from portal.blueprints.people.models import JobTitle, PeopleImport
 from portal.blueprints.sops import reading, services
 from tests import factories
 
@@ -61,6 +61,9 @@ CASES = [
         expect="supervise",
     ),
     Case("people.create", "hr", "/people/new", 3, expect="Staff number"),
+    Case("people.import_people", "hr", "/people/import", 1, expect="Check the file"),
+    # Every row checked against three lists loaded once, however many rows the file has.
+    Case("people.import_check", "hr", "/people/import/{upload}", 6, expect="to add"),
     Case(
         "people.create_fields",
         "hr",
@@ -115,6 +118,7 @@ NOT_PAGES = {
     "sops.print_pdf": "a document",
     "sops.binder_pdf": "a document",
     "audit.export_csv": "a file streamed in chunks of rows",
+    "people.export_people": "a download (CSV or Excel) of the property's people",
     "health.healthz": "a probe: no query at all (tests/test_health.py)",
     "health.readyz": "a probe: the schema's revision, one query",
     "metrics.metrics": "the Prometheus scrape: no query",
@@ -187,6 +191,16 @@ def world(db, ctx):
     db.session.add(title)
     db.session.flush()
     person.job_title_id = title.id  # a person's page shows their title (no query of its own)
+    upload = PeopleImport(
+        property_id=prop.id,
+        by_id=hr.id,
+        filename="staff.csv",
+        rows=[
+            {"staff_no": f"Q{n:04d}", "name_en": f"Row {n}", "department": "HK"} for n in range(40)
+        ]
+        + [{"staff_no": person.staff_no, "department": "HK"}, {"staff_no": "Q9999"}],
+    )
+    db.session.add(upload)
     _data_set(prop, 2)
     ids = {}
     for listed in MODULE_LISTS:
@@ -202,6 +216,7 @@ def world(db, ctx):
         "sop": version.sop.id,
         "version": version.id,
         "draft": draft.id,
+        "upload": upload.id,
     }
 
 

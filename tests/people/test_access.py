@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.blueprints.people.models import JobTitle, User
 from tests import access, factories
-from tests.access import ALL, Elsewhere, Row, page, pdf, redirect
+from tests.access import ALL, Elsewhere, Row, csv, page, pdf, redirect
 
 SEE = frozenset({"supervisor", "hr", "manager", "admin"})  # the target's record
 EDIT = frozenset({"hr", "admin"})
@@ -131,6 +131,47 @@ def new_person_form(ctx) -> dict:
     }
 
 
+def staff_list(ctx) -> dict:
+    """A one-person staff list, as the upload form sends it."""
+    import io
+
+    department = ctx.home.department().code
+    text = f"Staff number,Name in English,Department\nZ9001,Ann Import,{department}\n"
+    return {"file": (io.BytesIO(text.encode()), "staff.csv")}
+
+
+def kept_upload(ctx):
+    """A staff list checked (not imported yet) at the world's property."""
+    from portal.blueprints.people.models import PeopleImport
+
+    made = ctx.world.__dict__.get("upload")
+    if made is None:
+        department = ctx.world.department().code
+        made = PeopleImport(
+            property_id=ctx.world.prop.id,
+            by_id=ctx.world.person.id,
+            filename="staff.xlsx",
+            rows=[{"staff_no": "Z9002", "name_en": "Bo Import", "department": department}],
+        )
+        ctx.db.session.add(made)
+        ctx.db.session.flush()
+        ctx.world.__dict__["upload"] = made
+    return made
+
+
+def imported(ctx):
+    person = ctx.db.session.scalar(select(User).where(User.staff_no == "Z9002"))
+    assert person is not None and person.pin_hash is None  # no secret from a spreadsheet
+
+
+def checked(ctx):
+    from portal.blueprints.people.models import PeopleImport
+
+    upload = ctx.db.session.scalar(select(PeopleImport).order_by(PeopleImport.id.desc()))
+    assert ctx.location == f"/people/import/{upload.id}"
+    assert upload.rows[0]["staff_no"] == "Z9001"
+
+
 def added(ctx):
     person = ctx.db.session.scalar(select(User).where(User.staff_no == "E7001"))
     assert person is not None and person.property_id == ctx.actor.property_id
@@ -168,6 +209,38 @@ ROWS = access.domain(
             args=lambda c: {"q": c.world.person.staff_no},
         ),
         Row("people.create", EDIT, page("Add a person", "Staff number")),
+        Row("people.import_people", EDIT, page("Import the staff list", "Check the file")),
+        Row(
+            "people.import_people",
+            EDIT,
+            redirect(re.compile(r"/people/import/\d+"), "1 to add", then=checked),
+            method="POST",
+            data=staff_list,
+        ),
+        Row(
+            "people.import_check",
+            EDIT,
+            page("staff.xlsx", "Bo Import", "To add"),
+            args=lambda c: {"upload_id": kept_upload(c).id},
+            obj=kept_upload,
+            refused={"employee": 403, "supervisor": 403, "manager": 403},
+        ),
+        Row(
+            "people.import_run",
+            EDIT,
+            redirect("/people/", "1 people added", then=imported),
+            method="POST",
+            args=lambda c: {"upload_id": kept_upload(c).id},
+            obj=kept_upload,
+            refused={"employee": 403, "supervisor": 403, "manager": 403},
+        ),
+        Row(
+            "people.export_people",
+            frozenset({"hr", "manager", "admin"}),
+            csv("Staff number,Name in English", name),
+            args=lambda c: {"format": "csv"},
+            given=target,
+        ),
         Row(
             "people.create",
             EDIT,

@@ -27,7 +27,7 @@ from portal.security import require
 STATUS_FLAGS = {  # icon and the flag's class (portal.css .portal-cal-flag.is-*)
     DrillStatus.PLANNED: ("calendar-event", "is-planned"),
     DrillStatus.RUNNING: ("megaphone", "is-running"),
-    DrillStatus.ENDED: ("pencil-square", "is-waiting"),
+    DrillStatus.ENDED: ("pencil", "is-waiting"),
     DrillStatus.CLOSED: ("check-circle-fill", "is-mine"),
 }
 

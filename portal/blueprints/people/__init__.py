@@ -13,6 +13,7 @@ def module() -> Module:
     from portal.blueprints.people import (  # noqa: F401 - attaches the routes
         cards,
         demo,
+        import_views,
         job_title_views,
         trail,
         views,
@@ -37,8 +38,15 @@ def module() -> Module:
             "job_title.retired": _l("Job title retired"),
             "job_title.restored": _l("Job title in use again"),
             "job_title.deleted": _l("Job title removed"),
+            "people.import_checked": _l("Staff list checked for import"),
+            "people.imported": _l("Staff list imported"),
+            "people.exported": _l("Staff list exported"),
         },
-        audit_objects={"users": _l("Person"), "job_titles": _l("Job title")},
+        audit_objects={
+            "users": _l("Person"),
+            "job_titles": _l("Job title"),
+            "people_imports": _l("Staff list import"),
+        },
         seeder=demo.seed_people,
         cards=[
             Card(cards.my_details, EVERY_ROLE, order=0),

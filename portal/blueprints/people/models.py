@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, select
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -264,3 +264,20 @@ def departments_for(property_id: int) -> list[Department]:
             .order_by(Department.position)
         )
     )
+
+
+class PeopleImport(db.Model):
+    """A staff list uploaded for import: its rows as read (text by field), kept until someone
+    imports it (`done_at`, set once by a conditional UPDATE), so the preview and the import read
+    the same rows and a second tap imports nothing."""
+
+    __tablename__ = "people_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    rows: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -29,6 +29,11 @@ def can_create_person(user, obj=None) -> bool:
     return has_role(user, Role.HR, Role.ADMIN)
 
 
+def can_import_upload(user, upload) -> bool:
+    """Check and import a staff list kept for import: who adds people, at its property."""
+    return can_create_person(user) and in_property(user, upload.property_id)
+
+
 def can_edit_person(user, person: User) -> bool:
     """HR edits the employees, supervisors and HR of their property; only a group admin edits
     a manager or a group admin (HR setting a manager's password would sign in as a manager)."""

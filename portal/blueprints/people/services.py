@@ -215,9 +215,12 @@ def create_person(
     password: str | None = None,
     by: User,
     secret_hash: str | None = None,
+    first_secret_later: bool = False,
 ) -> User:
     """Add a person; their first secret is `pin` (employees) or `password` (everyone else), or
-    `secret_hash`, a hash made earlier with hash_secret (the one a refused form kept)."""
+    `secret_hash`, a hash made earlier with hash_secret (the one a refused form kept). An
+    imported person has none yet (`first_secret_later`): nobody can sign in as them until HR
+    gives them one."""
     _check_role(data, by)
     _check_unique(data, None)
     department = _check_department(data)
@@ -233,7 +236,8 @@ def create_person(
     person.grade = _grade(data, title, None)
     person.supervises = _supervised(data)
     _grant_role(person, by)
-    _set_secret(person, Role(data.role), pin=pin, password=password, secret_hash=secret_hash)
+    if not first_secret_later:
+        _set_secret(person, Role(data.role), pin=pin, password=password, secret_hash=secret_hash)
     if title is not None:
         title.assigned = True
     db.session.add(person)
