@@ -229,4 +229,4 @@ def test_the_check_reads_in_chinese(client, db, hr):
     )
     shown = text_of(client.get(location, headers={"Accept-Language": "zh-CN"}))
     assert "将添加 1 人" in shown and "1 行有错误" in shown
-    assert "第 3 行: 本门店没有部门“XX”。" in shown
+    assert "第 3 行：本门店没有部门“XX”。" in shown
