@@ -30,6 +30,7 @@ PDF_INLINE_WAIT lets a request wait that many seconds for a quick render before 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -132,10 +133,23 @@ def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
 
 
+@functools.cache
+def _release() -> str:
+    """A digest of the templates and the documents' stylesheet as this process serves them: a
+    kept document is kept for this release only, so a corrected template is printed anew
+    rather than served from a cache filled by the release before."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "templates").rglob("*.html"), root / "static/css/pdf.css"]):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key_for(template: str, filename: str, context: dict) -> tuple[str, bool]:
     inputs = context.get("inputs")
     if inputs is not None and context.get("printed_on") is not None:
-        return "doc-" + _digest(("doc", template, inputs)), True
+        return "doc-" + _digest(("doc", template, _release(), inputs)), True
     who = current_user.get_id() if current_user and current_user.is_authenticated else None
     path = request.full_path.rstrip("?")
     return "once-" + _digest(("once", template, filename, path, who, str(get_locale()))), False

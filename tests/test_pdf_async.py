@@ -419,3 +419,17 @@ def test_pdf_processes_run_below_the_web_workers(app, production):
     pids = pdf.worker_pids()
     assert pids
     assert all(os.getpriority(os.PRIO_PROCESS, pid) >= app.config["PDF_NICE"] for pid in pids)
+
+
+def test_a_kept_document_is_kept_for_one_release_of_the_templates(app, monkeypatch):
+    """A corrected template is printed anew: the key of a kept document names the templates'
+    digest, so the cache a release before filled is not served after a deploy."""
+    from portal import pdf
+
+    context = {"inputs": ("sop", 1, "en"), "printed_on": "2026-12-04"}
+    assert len(pdf._release()) == 16
+    with app.test_request_context():
+        key, keep = pdf._key_for("sops/pdf/sop.html", "sop.pdf", context)
+        assert keep and key == pdf._key_for("sops/pdf/sop.html", "sop.pdf", context)[0]
+        monkeypatch.setattr(pdf, "_release", lambda: "another-release")
+        assert pdf._key_for("sops/pdf/sop.html", "sop.pdf", context)[0] != key
