@@ -41,6 +41,8 @@ class Ids:
     drill_id: int | None = None  # a drill running now, its roll call open (prepare() starts one)
     drill_incident_id: int | None = None  # the demo's open security incident
     drill_closed_id: int | None = None  # the newest closed fire drill (its record amended)
+    rosters_room_id: int | None = None  # a room on today's roster, being cleaned (rosters)
+    rosters_cleaning_id: int | None = None  # a room cleaned today, waiting for inspection
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,49 @@ ROUTES: tuple[Route, ...] = (
         FRAGMENT,
         lambda ids: {"drill_id": ids.drill_id, "department": ids.housekeeping_id},
     ),
+    # Cleaning rosters: the board (its poll and a floor), the day's roster, a room, inspection.
+    Route("room board", "rosters.board", "supervisor"),
+    Route("room board, its poll", "rosters.board", "supervisor", FRAGMENT),
+    Route(
+        "room board, one floor",
+        "rosters.board",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"floor": 5},
+    ),
+    Route("today's cleaning roster", "rosters.roster", "supervisor"),
+    Route(
+        "room being cleaned",
+        "rosters.room",
+        "supervisor",
+        values=lambda ids: {"room_id": ids.rosters_room_id},
+    ),
+    Route(
+        "inspect a room form",
+        "rosters.inspect",
+        "supervisor",
+        values=lambda ids: {"cleaning_id": ids.rosters_cleaning_id},
+    ),
+    Route("rooms", "rosters.room_list", "manager"),
+    Route("new room form", "rosters.new_room", "manager"),
+    Route(
+        "edit room form",
+        "rosters.edit_room",
+        "manager",
+        values=lambda ids: {"room_id": ids.rosters_room_id},
+    ),
+    Route("cleaning checklist settings", "rosters.settings", "manager"),
+    Route("inspection policies", "rosters.policy_list", "supervisor"),
+    Route("housekeeping history", "rosters.history_view", "manager"),
+    Route("lost and found", "rosters.found_list", "supervisor"),
+    Route("room defects", "rosters.defect_list", "supervisor"),
+    Route(
+        "housekeeping history, a week",
+        "rosters.history_view",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"days": 7},
+    ),
 )
 
 # GET endpoints that are neither a page nor an htmx fragment to measure under load.
@@ -367,6 +412,12 @@ EXCLUDED: dict[str, str] = {
     "training.compliance_pdf": "PDF",
     "drills.plan_pdf": "PDF",
     "drills.report_pdf": "PDF",
+    # An attendant's own list: the benchmark's employee (E1001) works at front office and has
+    # none. Its query count is fixed (tests/rosters/query_counts.py); it is one query more
+    # than the room board's.
+    "rosters.lists_pdf": "PDF",
+    "rosters.labels_pdf": "PDF",
+    "rosters.mine": "an attendant's own list (the benchmark's employee is not an attendant)",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the
@@ -566,9 +617,11 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
         )
     training = _training_ids(hotel.id, housekeeping.id)
     drills = _drill_ids(hotel.id)
+    rosters = _roster_ids(hotel.id)
     ids = Ids(
         **training,
         **drills,
+        **rosters,
         hotel_id=hotel.id,
         housekeeping_id=housekeeping.id,
         person_id=person_id,
@@ -584,10 +637,40 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
         optional |= {"training_programme_id", "training_session_id", "training_future_session_id"}
     if not drills:
         optional |= {"drill_plan_id", "drill_id", "drill_incident_id", "drill_closed_id"}
+    if not rosters:
+        optional |= {"rosters_room_id", "rosters_cleaning_id"}
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
     return ids
+
+
+def _roster_ids(hotel_id: int) -> dict:
+    """The rosters module's demo objects (none when the module is not installed)."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+
+    tables = db.metadata.tables
+    if "rooms" not in tables:
+        return {}
+    rooms, cleanings = tables["rooms"], tables["room_cleanings"]
+    return {
+        "rosters_room_id": db.session.scalar(
+            select(func.min(rooms.c.id)).where(
+                rooms.c.property_id == hotel_id, rooms.c.status == "cleaning"
+            )
+        ),
+        "rosters_cleaning_id": db.session.scalar(
+            select(func.max(cleanings.c.id))
+            .join(rooms, rooms.c.id == cleanings.c.room_id)
+            .where(
+                rooms.c.property_id == hotel_id,
+                rooms.c.status == "clean",
+                cleanings.c.finished_at.is_not(None),
+            )
+        ),
+    }
 
 
 def _drill_ids(hotel_id: int) -> dict:

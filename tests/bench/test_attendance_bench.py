@@ -42,3 +42,18 @@ def test_each_roll_call_tap_changes_its_persons_state():
         assert form["csrf_token"] == ["tok"]
         assert state.get(path, "0") != form["accounted"][0]
         state[path] = form["accounted"][0]
+
+
+def test_each_checklist_tap_changes_its_step():
+    from bench import cleaning
+
+    lines = cleaning.tap_mix("sid=abc", "tok", [5, 6])
+    assert len(lines) == 2 * 2 * 13
+    state: dict[str, str] = {}
+    for line in lines + lines:  # round the list again: it goes on changing
+        path, cookie, hx, body = line.split("\t")
+        assert path.startswith("/rosters/cleanings/") and cookie == "sid=abc" and hx == "1"
+        form = parse_qs(body)
+        assert form["csrf_token"] == ["tok"]
+        assert state.get(path, "0") != form["done"][0]
+        state[path] = form["done"][0]

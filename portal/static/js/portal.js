@@ -498,6 +498,47 @@
     setTimeout(function () { note.hidden = true; }, 12000);
   });
 
+  // ---- Weak Wi-Fi: a tap that did not reach the server is kept and sent again ------------
+  // A form marked data-retry (a room's start, a checklist step, a finish) whose request fails
+  // on the network shows "waiting for the network" and is sent again, sooner when the tablet
+  // comes back online. Each of these requests says what the state should be (step 3 done, not
+  // "toggle"), so one that arrives twice applies once. A refusal from the server (4xx) is an
+  // answer, not a network failure: it is shown, never retried.
+  var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
+
+  function retryLater(form) {
+    var tries = parseInt(form.dataset.retries || "0", 10);
+    form.dataset.retries = String(tries + 1);
+    form.classList.add("is-pending");
+    var note = form.querySelector("[data-pending-note]");
+    if (note) note.hidden = false;
+    var delay = RETRY_DELAYS[Math.min(tries, RETRY_DELAYS.length - 1)];
+    clearTimeout(form._retryTimer);
+    form._retryTimer = setTimeout(function () { sendAgain(form); }, delay);
+  }
+
+  function sendAgain(form) {
+    if (!document.body.contains(form) || !form.classList.contains("is-pending")) return;
+    if (navigator.onLine === false) { retryLater(form); return; }
+    htmx.trigger(form, "submit");
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-retry]");
+    if (form) retryLater(form);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-retry]");
+    if (!form || !event.detail.xhr || event.detail.xhr.status === 0) return;
+    form.classList.remove("is-pending");
+    delete form.dataset.retries;
+    var note = form.querySelector("[data-pending-note]");
+    if (note) note.hidden = true;
+  });
+  window.addEventListener("online", function () {
+    document.querySelectorAll("form[data-retry].is-pending").forEach(sendAgain);
+  });
+
   // Leaving a page for the browser's back/forward cache must not keep it: reload instead.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) window.location.reload();
