@@ -97,13 +97,18 @@ def prepare() -> list[int]:
 
 
 def tap_mix(cookie: str, token: str, cleaning_ids: list[int]) -> list[str]:
-    """Every step of every room ticked, then every one unticked: each tap changes its step."""
+    """Every step of every room ticked, then every one unticked: each tap changes its step.
+    The unticks start half the steps further on: wrk's second thread starts at the middle of
+    the list, and so unticks steps the first thread ticked a while ago, never the one it is
+    ticking (which would make half the taps change nothing)."""
     steps = [(c, p) for c in cleaning_ids for p in range(1, 14)]
+    half = len(steps) // 2
+    unticks = steps[half:] + steps[:half]
     return [
         f"/rosters/cleanings/{c}/steps/{p}\t{cookie}\t1\t"
         + urlencode({"csrf_token": token, "done": done})
-        for done in ("1", "0")
-        for c, p in steps
+        for done, order in (("1", steps), ("0", unticks))
+        for c, p in order
     ]
 
 
@@ -146,7 +151,7 @@ BENCH = taps.TapBench(
     "and the progress answered.",
     refused_text=NEVER_REFUSED,
     prepare=prepare,
-    page=lambda prepared: "/rosters/mine",
+    page=lambda prepared: "/",  # any page carries the CSRF token
     lines=lambda cookie, token, prepared: tap_mix(cookie, token, prepared),
     first_tap=_first_tap,
     written=_written,

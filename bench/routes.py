@@ -372,6 +372,8 @@ ROUTES: tuple[Route, ...] = (
     Route("inspection policies", "rosters.policy_list", "supervisor"),
     Route("housekeeping history", "rosters.history_view", "manager"),
     Route("lost and found", "rosters.found_list", "supervisor"),
+    Route("public areas", "rosters.area_list", "supervisor"),
+    Route("add a public area form", "rosters.new_area", "manager"),
     Route("room defects", "rosters.defect_list", "supervisor"),
     Route(
         "housekeeping history, a week",

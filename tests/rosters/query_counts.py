@@ -53,6 +53,8 @@ CASES = [
         fragment=True,
         expect="By attendant",
     ),
+    Case("rosters.area_list", "employee", "/rosters/areas", 2, expect="Main lobby"),
+    Case("rosters.new_area", "manager", "/rosters/areas/new", 1, expect="Kind of area"),
     Case("rosters.found_list", "manager", "/rosters/found", 2, expect="Lost and found"),
     Case("rosters.found_list", "manager", "/rosters/found?show=all", 2, expect="Silver watch"),
     Case("rosters.defect_list", "manager", "/rosters/defects", 2, expect="Tap drips"),
@@ -155,6 +157,7 @@ def world(prop, ids):
     _room(prop, "504")  # dirty, on nobody's list: to give out
     from portal.blueprints.rosters import finds
 
+    _areas(prop, attendant, 1)
     finds.record_found(clean_room, "Silver watch", by=attendant)
     finds.report_defect(clean_room, "Tap drips", by=attendant)
     return {
@@ -177,3 +180,25 @@ def grow(prop, n):
 
         finds.record_found(room, f"Item {i}", by=people[0])
         finds.report_defect(room, f"Defect {i}", by=people[0])
+    _areas(prop, people[0], n)
+
+
+def _areas(prop, person, n):
+    from portal.blueprints.rosters.models import Area, AreaRound
+
+    for i in range(n):
+        code = f"A{next(_numbers)}"
+        area = Area(
+            property_id=prop.id,
+            code=code,
+            name_en="Main lobby" if i == 0 else f"Area {code}",
+            name_zh="大堂",
+            kind="lobby",
+            floor=1,
+            every_minutes=120 if i % 2 == 0 else None,
+        )
+        db.session.add(area)
+        db.session.flush()
+        for _ in range(2):
+            db.session.add(AreaRound(area_id=area.id, property_id=prop.id, done_by_id=person.id))
+    db.session.flush()

@@ -8,6 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.blueprints.rosters.models import (
+    Area,
+    AreaRound,
     Assignment,
     Cleaning,
     CleaningTick,
@@ -230,6 +232,35 @@ def room_renamed(ctx):
 def checklist_chosen(ctx):
     made = ctx.db.session.get(RosterSettings, ctx.actor.property_id)
     assert made is not None and made.cleaning_sop_id is None
+
+
+def area(ctx):
+    cache = _cache(ctx.world)
+    if "area" not in cache:
+        made = Area(
+            property_id=ctx.world.prop.id,
+            code="LOBBY",
+            name_en="Main lobby",
+            name_zh="大堂",
+            kind="lobby",
+            floor=1,
+            every_minutes=120,
+        )
+        ctx.db.session.add(made)
+        ctx.db.session.flush()
+        cache["area"] = made
+    return cache["area"]
+
+
+def area_cleaned(ctx):
+    made = ctx.db.session.scalar(select(AreaRound))
+    assert made is not None and made.area_id == area(ctx).id and made.done_by_id == ctx.actor.id
+
+
+def area_added(ctx):
+    made = ctx.db.session.scalar(select(Area).where(Area.code == "GYM"))
+    assert made is not None and made.property_id == ctx.actor.property_id
+    assert made.every_minutes == 240
 
 
 def found(ctx):
@@ -560,6 +591,36 @@ ROWS = access.domain(
             data=lambda c: {"note": "New washer"},
             obj=defect,
             refused=403,
+        ),
+        Row(
+            "rosters.area_list",
+            HOUSEKEEPING | ATTENDANT,
+            page("Public areas", "Main lobby"),
+            given=area,
+        ),
+        Row(
+            "rosters.area_done",
+            HOUSEKEEPING | ATTENDANT,
+            redirect(lambda c: f"/rosters/areas#area-{area(c).id}", then=area_cleaned),
+            method="POST",
+            args=lambda c: {"area_id": area(c).id},
+            data=lambda c: {},
+            obj=area,
+            refused=403,
+        ),
+        Row("rosters.new_area", HOUSEKEEPING, page("Add an area", "Cleaned every (minutes)")),
+        Row(
+            "rosters.new_area",
+            HOUSEKEEPING,
+            redirect("/rosters/areas", "Area GYM added.", then=area_added),
+            method="POST",
+            data=lambda c: {
+                "code": "gym",
+                "name_en": "Gym",
+                "name_zh": "健身房",
+                "kind": "gym",
+                "every_minutes": "240",
+            },
         ),
         Row("rosters.history_view", HOUSEKEEPING, page("Housekeeping history", "By attendant")),
         Row("rosters.lists_pdf", HOUSEKEEPING, pdf("Room list", "501"), given=assignment),

@@ -53,13 +53,20 @@ def test_no_lists_yet_is_said_on_the_roster(client, db, login_as):
 def test_door_labels_carry_each_room_and_its_qr_code(client, db, login_as, app):
     boss = login_as("manager", dept="HK")
     _day(boss)
+    from portal.blueprints.rosters import areas
+
+    lobby = areas.add_area(
+        boss.property_id, by=boss, code="LOBBY", name_en="Main lobby", name_zh="大堂", kind="lobby"
+    )
     db.session.commit()
     text = printed(client, "/rosters/rooms/labels.pdf?lang=zh")
     assert "门牌标签" in text and "301" in text and "303" in text and "3 楼" in text
+    assert "LOBBY" in text and "大堂" in text
     with app.test_request_context():
         document = labels_document(boss.property_id, "en")
         labels = document.context["labels"]
-    assert [label.number for label in labels] == ["301", "302", "303"]
+    assert [label.number for label in labels] == ["301", "302", "303", "LOBBY"]
+    assert labels[-1].url.endswith(f"/rosters/areas#area-{lobby.id}")
     assert all(label.qr.startswith("<svg") and "<path" in label.qr for label in labels)
     assert labels[0].url.endswith(f"/rosters/rooms/{_room_id(db, '301')}")
     assert client.get("/rosters/rooms/labels.pdf?lang=fr").status_code == 400

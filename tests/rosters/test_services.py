@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from portal import modules
 from portal.audit import AuditEvent
 from portal.blueprints.people.models import User
-from portal.blueprints.rosters import finds, policies, services
+from portal.blueprints.rosters import areas, finds, policies, services
 from portal.blueprints.rosters.checklist import BUILT_IN, checklist_for, checklist_of
 from portal.blueprints.rosters.models import (
     Assignment,
@@ -810,6 +810,13 @@ def test_every_change_writes_its_audit_row(db, prop):
     check("rosters.defect_reported", defect, person)
     finds.fix_defect(defect, "Washer", by=manager)
     check("rosters.defect_fixed", defect, manager)
+    lobby = areas.add_area(
+        prop.id, by=manager, code="LOBBY", name_en="Lobby", name_zh="大堂", kind="lobby"
+    )
+    check("rosters.area_added", lobby, manager)
+    cleaned = areas.record_round(lobby, by=person)
+    check("rosters.area_cleaned", cleaned, person)
+    assert areas.record_round(lobby, by=person) is None  # a double tap: the same round
     assert {a for a in named if a.startswith("rosters.")} <= set(actions(db))
 
 

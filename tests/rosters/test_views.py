@@ -365,3 +365,45 @@ def test_a_release_needs_a_coded_reason(client, db, login_as):
     assert done.status_code == 303
     _db.session.expire_all()
     assert _db.session.get(Room, room.id).status == RoomStatus.INSPECTED
+
+
+def test_a_public_area_round_is_tapped_done_once(client, db, login_as):
+    from portal.blueprints.rosters.models import Area, AreaRound
+
+    login_as("employee", dept="HK")
+    prop = factories.property_()
+    lobby = Area(
+        property_id=prop.id,
+        code="WC-1",
+        name_en="Lobby restroom",
+        name_zh="大堂洗手间",
+        kind="restroom",
+        floor=1,
+        every_minutes=120,
+    )
+    _db.session.add(lobby)
+    _db.session.commit()
+    page = text_of(client.get("/rosters/areas"))
+    assert "Lobby restroom" in page and "Due now" in page
+    tapped = client.post_form(f"/rosters/areas/{lobby.id}/done", htmx=True)
+    assert tapped.status_code == 200
+    html = tapped.get_data(as_text=True)
+    assert f'id="area-{lobby.id}"' in html and "Due now" not in html and "Next at" in html
+    again = client.post_form(f"/rosters/areas/{lobby.id}/done")  # a double tap, JS off
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"#area-{lobby.id}")
+    assert count(AreaRound) == 1
+
+
+def test_an_area_with_bad_fields_is_refused_next_to_them(client, db, login_as):
+    from portal.blueprints.rosters.models import Area
+
+    login_as("manager", dept="HK")
+    bad = client.post_form(
+        "/rosters/areas/new",
+        {"code": "", "name_en": "Spa", "name_zh": "", "kind": "sauna", "every_minutes": "5"},
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    for field in ("code", "name_zh", "kind", "every_minutes"):
+        assert f'id="{field}-error"' in html, field
+    assert count(Area) == 0

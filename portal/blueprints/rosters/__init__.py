@@ -12,6 +12,7 @@ bp = Blueprint("rosters", __name__, url_prefix="/rosters")
 
 def module() -> Module:
     from portal.blueprints.rosters import (  # noqa: F401 - the routes
+        area_views,
         cards,
         demo,
         finds_views,
@@ -51,6 +52,8 @@ def module() -> Module:
             "rosters.item_closed": _l("Lost-and-found item returned or disposed of"),
             "rosters.defect_reported": _l("Room defect reported"),
             "rosters.defect_fixed": _l("Room defect fixed"),
+            "rosters.area_added": _l("Public area added"),
+            "rosters.area_cleaned": _l("Public area cleaned"),
         },
         audit_objects={
             "rooms": _l("Room"),
@@ -61,6 +64,8 @@ def module() -> Module:
             "room_inspection_policies": _l("Inspection policy"),
             "room_found_items": _l("Lost-and-found item"),
             "room_defects": _l("Room defect"),
+            "public_areas": _l("Public area"),
+            "public_area_rounds": _l("Public area cleaning"),
         },
         seeder=demo.seed_rosters,
         seed_after=("people", "sops"),

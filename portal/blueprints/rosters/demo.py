@@ -957,6 +957,7 @@ def seed_rosters() -> bool:
         services.choose_checklist(hotel.id, sop_id, by=lead)
     demo.history()
     demo.today_scene()
+    _seed_areas(hotel.id, demo.attendant_users)
     counts = demo.write()
     audit.record(
         "demo.seeded",
@@ -982,3 +983,55 @@ def _cleaning_sop(property_id: int) -> int | None:
     return db.session.scalar(
         select(Sop.id).where(Sop.property_id == property_id, Sop.number == CLEANING_SOP)
     )
+
+
+# The hotel's public areas: (code, English, Chinese, kind, floor, every minutes or None).
+AREAS = [
+    ("LOBBY", "Main lobby", "大堂", "lobby", 1, 120),
+    ("WC-1M", "Lobby restroom, men", "大堂男洗手间", "restroom", 1, 120),
+    ("WC-1W", "Lobby restroom, women", "大堂女洗手间", "restroom", 1, 120),
+    ("REST", "Harbour restaurant", "海港餐厅", "restaurant", 2, None),
+    ("MEET-2", "Meeting rooms, level 2", "二楼会议室", "meeting_room", 2, 480),
+    ("BIZ", "Business centre", "商务中心", "business_centre", 2, 480),
+    ("GYM", "Gym", "健身房", "gym", 11, 240),
+    ("POOL", "Pool deck", "泳池区", "pool", 11, 240),
+    *[(f"COR-{f}", f"Corridor, floor {f}", f"{f}楼走廊", "corridor", f, 480) for f in range(3, 11)],
+]
+
+
+def _seed_areas(property_id: int, people) -> None:
+    """The public areas, and this morning's rounds: most on time, the restrooms' last one more
+    than two hours ago (due now)."""
+    from portal.blueprints.rosters.models import Area, AreaRound
+    from portal.database import utcnow
+
+    now = utcnow()
+    made = []
+    for code, en, zh, kind, floor, every in AREAS:
+        area = Area(
+            property_id=property_id,
+            code=code,
+            name_en=en,
+            name_zh=zh,
+            kind=kind,
+            floor=floor,
+            every_minutes=every,
+        )
+        db.session.add(area)
+        made.append(area)
+    db.session.flush()
+    rounds = []
+    for i, area in enumerate(made):
+        person = people[i % len(people)]
+        late = area.kind == "restroom"
+        minutes_ago = 150 if late else 25 + 7 * i
+        rounds.append(
+            {
+                "area_id": area.id,
+                "property_id": property_id,
+                "done_at": now - timedelta(minutes=minutes_ago),
+                "done_by_id": person.id,
+                "note": "",
+            }
+        )
+    db.session.execute(insert(AreaRound), rounds)

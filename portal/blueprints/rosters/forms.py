@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.blueprints.rosters.models import (
+    AREA_LABELS,
     DEFERRAL_LABELS,
     OCCUPANCY_LABELS,
     OUTCOME_LABELS,
@@ -262,4 +263,42 @@ class FixForm(PortalForm):
     note = StringField(
         _l("What was done"),
         validators=[Length(max=300, message=_l("Say it in at most 300 characters."))],
+    )
+
+
+class AreaForm(PortalForm):
+    code = StringField(
+        _l("Code"),
+        filters=[upper],
+        validators=[
+            DataRequired(_l("Give the area a short code.")),
+            Length(max=16, message=_l("A code has at most 16 characters.")),
+            no_invisible,
+        ],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[DataRequired(_l("Name it in English.")), Length(max=120), no_invisible],
+    )
+    name_zh = StringField(
+        _l("Name in Chinese"),
+        validators=[DataRequired(_l("Name it in Chinese.")), Length(max=120), no_invisible],
+    )
+    kind = SelectField(
+        _l("Kind of area"),
+        choices=_choices(AREA_LABELS),
+        validators=[DataRequired(_l("Choose the kind of area."))],
+    )
+    floor = IntegerField(
+        _l("Floor"),
+        validators=[Optional(), NumberRange(-5, 200, _l("A floor is between -5 and 200."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    every_minutes = IntegerField(
+        _l("Cleaned every (minutes)"),
+        validators=[
+            Optional(),
+            NumberRange(15, 10080, _l("Between 15 minutes and a week; empty: after each service.")),
+        ],
+        render_kw={"inputmode": "numeric"},
     )

@@ -416,3 +416,75 @@ class Defect(db.Model):
 
     room: Mapped[Room] = relationship()
     reported_by = relationship("User", foreign_keys=[reported_by_id])
+
+
+class AreaKind(enum.StrEnum):
+    LOBBY = "lobby"
+    CORRIDOR = "corridor"
+    RESTROOM = "restroom"
+    RESTAURANT = "restaurant"
+    MEETING_ROOM = "meeting_room"
+    GYM = "gym"
+    POOL = "pool"
+    SPA_ROOM = "spa_room"
+    BUSINESS_CENTRE = "business_centre"
+
+    @property
+    def label(self) -> str:
+        return str(AREA_LABELS[self])
+
+
+AREA_LABELS = {
+    AreaKind.LOBBY: _l("Lobby"),
+    AreaKind.CORRIDOR: _l("Corridor"),
+    AreaKind.RESTROOM: _l("Restroom"),
+    AreaKind.RESTAURANT: _l("Restaurant"),
+    AreaKind.MEETING_ROOM: _l("Meeting room"),
+    AreaKind.GYM: _l("Gym"),
+    AreaKind.POOL: _l("Pool"),
+    AreaKind.SPA_ROOM: _l("Spa room"),
+    AreaKind.BUSINESS_CENTRE: _l("Business centre"),
+}
+
+
+class Area(db.Model):
+    """A public area and how often it is cleaned: every so many minutes (restrooms every two
+    hours), or after each service (the restaurant's disinfection)."""
+
+    __tablename__ = "public_areas"
+    __table_args__ = (
+        UniqueConstraint("property_id", "code", name="uq_public_areas_code"),
+        CheckConstraint("every_minutes IS NULL OR every_minutes BETWEEN 15 AND 10080", "every"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_zh: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    floor: Mapped[int | None]
+    every_minutes: Mapped[int | None]  # None: after each service
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def name(self) -> str:
+        return localized(self)
+
+    @property
+    def kind_enum(self) -> AreaKind:
+        return AreaKind(self.kind)
+
+
+class AreaRound(db.Model):
+    """One cleaning of a public area, as the attendant tapped it done (rows only added)."""
+
+    __tablename__ = "public_area_rounds"
+    __table_args__ = (Index("ix_public_area_rounds_area", "area_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("public_areas.id"))
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from portal.blueprints.people.models import Property, User
 from portal.blueprints.people.pdf import DOCUMENT_LANGUAGES, DocumentLanguage, language_of
 from portal.blueprints.rosters import services
-from portal.blueprints.rosters.models import Room, RoomType
+from portal.blueprints.rosters.models import Area, Room, RoomType
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
@@ -118,7 +118,12 @@ def labels_document(property_id: int, lang: str) -> Document:
         .where(Room.property_id == property_id, Room.active.is_(True))
         .order_by(Room.floor, Room.number)
     ).all()
-    if not rooms:
+    places = db.session.execute(
+        select(Area.id, Area.code, Area.floor, Area.name_en, Area.name_zh)
+        .where(Area.property_id == property_id, Area.active.is_(True))
+        .order_by(Area.code)
+    ).all()
+    if not rooms and not places:
         raise DomainError(_("There are no rooms to label yet."))
     labels = []
     for room_id, number, floor, type_en, type_zh in rooms:
@@ -137,6 +142,22 @@ def labels_document(property_id: int, lang: str) -> Document:
             )
         )
         labels.append(Label(number, floor, name, qr, url))
+    for area_id, code, floor, name_en, name_zh in places:  # a public area opens its round
+        url = url_for("rosters.area_list", _anchor=f"area-{area_id}", _external=True)
+        qr = Markup(  # noqa: S704 - segno's own SVG of a URL we made
+            segno.make(url, error="m").svg_inline(border=2, omitsize=True, svgclass="qr")
+        )
+        name = " / ".join(
+            dict.fromkeys(
+                n
+                for n in (
+                    name_en if "en" in doc.codes else "",
+                    name_zh if "zh" in doc.codes else "",
+                )
+                if n
+            )
+        )
+        labels.append(Label(code, floor, name, qr, url))
     return Document(
         "rosters/pdf/labels.html",
         f"door-labels-{prop.code}-{doc.lang}.pdf",

@@ -140,3 +140,11 @@ def can_fix_defects(user, obj=None) -> bool:
 
 def can_fix_defect(user, defect) -> bool:
     return in_property(user, defect.property_id) and can_fix_defects(user)
+
+
+def can_view_areas(user, obj=None) -> bool:
+    return runs_housekeeping(user) or is_attendant(user)
+
+
+def can_clean_area(user, area) -> bool:
+    return in_property(user, area.property_id) and (runs_housekeeping(user) or is_attendant(user))

@@ -498,6 +498,16 @@
     setTimeout(function () { note.hidden = true; }, 12000);
   });
 
+  // ---- Polls only while someone can see them ---------------------------------------------
+  // A board that polls (data-poll-when-seen) skips its polls while the tab is hidden or the
+  // tablet sleeps; the next poll after it is seen again (within seconds) catches up. (htmx's
+  // trigger filters need eval, which the portal's htmx config refuses.)
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-poll-when-seen") &&
+        document.visibilityState === "hidden") event.preventDefault();
+  });
+
   // ---- Weak Wi-Fi: a tap that did not reach the server is kept and sent again ------------
   // A form marked data-retry (a room's start, a checklist step, a finish) whose request fails
   // on the network shows "waiting for the network" and is sent again, sooner when the tablet
