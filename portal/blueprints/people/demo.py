@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import audit
 from portal.blueprints.people.models import (
@@ -358,9 +360,24 @@ def _title_for(titles, prop: str, dept: str, grade: Grade, i: int) -> JobTitle:
 
 
 @click.command("demo-accounts")
+@with_appcontext
 def demo_accounts():
-    """Print the demo accounts."""
+    """Print the demo accounts: the people module's, and those other modules' demos added."""
     click.echo("Demo accounts (make run prints the addresses to open):")
+    listed = {username for username, *_rest in ACCOUNTS}
     for username, role, prop, *_rest in ACCOUNTS:
         click.echo(f"  {username:<15} password {DEMO_PASSWORD}   ({role.value}, {prop})")
+    try:
+        added = db.session.execute(
+            select(User.username, User.role, Property.code)
+            .join(Property, Property.id == User.property_id)
+            .where(User.username.is_not(None), User.active.is_(True))
+            .order_by(Property.code, User.username)
+        ).all()
+    except SQLAlchemyError:  # no database yet: the people module's own accounts only
+        db.session.rollback()
+        added = []
+    for username, role, prop in added:
+        if username not in listed:
+            click.echo(f"  {username:<15} password {DEMO_PASSWORD}   ({role}, {prop})")
     click.echo(f"  E1001 .. E1054  PIN {DEMO_PIN}   (employees; E1039+ at the spa)")
