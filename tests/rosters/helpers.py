@@ -156,3 +156,42 @@ def cleaning_sop(prop: Property, steps: int = 4, effective: date | None = None, 
     sops.submit_for_review(version, by=author)
     sops.approve(version, approver=manager(prop), effective_date=effective or local_today(), **kw)
     return version
+
+
+# --- rows as they are stored, written directly (no service): a state to start a test from ---
+def listed(room_: Room, person: User, position: int = 1) -> Assignment:
+    """The room on the person's list today, as stored (no checks, no audit row)."""
+    made = Assignment(
+        property_id=room_.property_id,
+        day=local_today(),
+        room_id=room_.id,
+        attendant_id=person.id,
+        position=position,
+        occupancy=room_.occupancy,
+        credits=Decimal("1.5"),
+    )
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def cleaning_row(room_: Room, person: User, *, finished: bool, ticks: int = 0) -> Cleaning:
+    """A cleaning of the room today by the person, as stored, with its first `ticks` steps
+    ticked; finished now or still open."""
+    from portal.blueprints.rosters.models import CleaningTick
+    from portal.database import utcnow
+
+    made = Cleaning(
+        property_id=room_.property_id,
+        room_id=room_.id,
+        day=local_today(),
+        attendant_id=person.id,
+        steps=13,
+        finished_at=utcnow() if finished else None,
+    )
+    db.session.add(made)
+    db.session.flush()
+    for position in range(1, ticks + 1):
+        db.session.add(CleaningTick(cleaning_id=made.id, position=position))
+    db.session.flush()
+    return made

@@ -18,6 +18,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import local_today
 from tests import factories
+from tests.rosters import helpers
 from tests.test_query_counts import Case
 
 CASES = [
@@ -93,18 +94,7 @@ def _room(prop, number: str, status=RoomStatus.DIRTY) -> Room:
 
 
 def _on_list(room, person, position=1) -> Assignment:
-    made = Assignment(
-        property_id=room.property_id,
-        day=local_today(),
-        room_id=room.id,
-        attendant_id=person.id,
-        position=position,
-        occupancy=room.occupancy,
-        credits=Decimal("1.5"),
-    )
-    db.session.add(made)
-    db.session.flush()
-    return made
+    return helpers.listed(room, person, position)
 
 
 def _cleaning(room, person, *, finished: bool, ticks: int = 0, passed=None) -> Cleaning:

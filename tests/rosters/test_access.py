@@ -22,10 +22,9 @@ from portal.blueprints.rosters.models import (
     RoomType,
     RosterSettings,
 )
-from portal.database import utcnow
-from portal.i18n import local_today
 from tests import access, factories
 from tests.access import ALL, Row, page, pdf, redirect
+from tests.rosters import helpers
 
 HOUSEKEEPING = frozenset({"supervisor", "manager", "admin"})  # the supervisor supervises HK
 ATTENDANT = frozenset({"employee"})
@@ -82,19 +81,7 @@ def _on_list(ctx, room: Room, person=None) -> Assignment:
     key = f"list-{room.number}"
     cache = _cache(ctx.world)
     if key not in cache:
-        person = person or _cleaner(ctx)
-        made = Assignment(
-            property_id=room.property_id,
-            day=local_today(),
-            room_id=room.id,
-            attendant_id=person.id,
-            position=1,
-            occupancy=room.occupancy,
-            credits=Decimal("1.5"),
-        )
-        factories.db.session.add(made)
-        factories.db.session.flush()
-        cache[key] = made
+        cache[key] = helpers.listed(room, person or _cleaner(ctx))
     return cache[key]
 
 
@@ -103,20 +90,9 @@ def _cleaning(ctx, room: Room, *, finished: bool, ticks: int = 0, person=None) -
     cache = _cache(ctx.world)
     if key not in cache:
         assignment = _on_list(ctx, room, person)
-        made = Cleaning(
-            property_id=room.property_id,
-            room_id=room.id,
-            day=local_today(),
-            attendant_id=assignment.attendant_id,
-            steps=13,
-            finished_at=utcnow() if finished else None,
+        cache[key] = helpers.cleaning_row(
+            room, assignment.attendant, finished=finished, ticks=ticks
         )
-        factories.db.session.add(made)
-        factories.db.session.flush()
-        for position in range(1, ticks + 1):
-            factories.db.session.add(CleaningTick(cleaning_id=made.id, position=position))
-        factories.db.session.flush()
-        cache[key] = made
     return cache[key]
 
 

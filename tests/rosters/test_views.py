@@ -19,6 +19,7 @@ from portal.extensions import db as _db
 from portal.i18n import local_today
 from tests import factories
 from tests.conftest import text_of
+from tests.rosters import helpers
 
 
 def count(model) -> int:
@@ -54,18 +55,7 @@ def hotel(prop=None, rooms=("301", "302", "303")):
 
 
 def on_list(room, attendant):
-    row = Assignment(
-        property_id=room.property_id,
-        day=local_today(),
-        room_id=room.id,
-        attendant_id=attendant.id,
-        position=1,
-        occupancy=room.occupancy,
-        credits=Decimal("1.5"),
-    )
-    _db.session.add(row)
-    _db.session.flush()
-    return row
+    return helpers.listed(room, attendant)
 
 
 def test_an_attendant_cleans_a_room_through_the_checklist(client, db, login_as):
