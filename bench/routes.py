@@ -419,6 +419,7 @@ EXCLUDED: dict[str, str] = {
     # than the room board's.
     "rosters.lists_pdf": "PDF",
     "rosters.labels_pdf": "PDF",
+    "rosters.day_report_pdf": "PDF",
     "rosters.mine": "an attendant's own list (the benchmark's employee is not an attendant)",
 }
 

@@ -62,7 +62,11 @@ CASES = [
     Case("rosters.policy_list", "manager", "/rosters/attendants", 3, expect="Trusted self-checker"),
 ]
 
-NOT_PAGES = {"rosters.lists_pdf": "a document", "rosters.labels_pdf": "a document"}
+NOT_PAGES = {
+    "rosters.lists_pdf": "a document",
+    "rosters.labels_pdf": "a document",
+    "rosters.day_report_pdf": "a document",
+}
 
 # The ids tests/test_input.py gives the rosters routes' arguments (keys of world()).
 ROUTE_ARGUMENTS = {"room_id": "rosters_room", "cleaning_id": "rosters_cleaning"}

@@ -600,6 +600,12 @@ ROWS = access.domain(
         ),
         Row("rosters.history_view", HOUSEKEEPING, page("Housekeeping history", "By attendant")),
         Row("rosters.lists_pdf", HOUSEKEEPING, pdf("Room list", "501"), given=assignment),
+        Row(
+            "rosters.day_report_pdf",
+            HOUSEKEEPING,
+            pdf("Housekeeping daily report", "Rooms on the roster"),
+            given=assignment,
+        ),
         Row("rosters.labels_pdf", HOUSEKEEPING, pdf("Door labels", "501"), given=room),
         Row(
             "rosters.settings",

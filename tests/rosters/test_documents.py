@@ -78,3 +78,29 @@ def _room_id(db, number):
     from portal.blueprints.rosters.models import Room
 
     return db.session.scalar(select(Room.id).where(Room.number == number))
+
+
+def test_the_daily_report_adds_up_the_day(client, db, login_as):
+    boss = login_as("manager", dept="HK")
+    prop = boss.property
+    ann = helpers.attendant(prop, name_en="Ann Li", name_zh="李安")
+    rooms = [helpers.room(prop, n, floor=3) for n in ("301", "302", "303")]
+    for room in rooms[:2]:
+        cleaning = helpers.finish(helpers.tick_all(helpers.start(helpers.assign(room, ann))))
+        helpers.inspect(cleaning, fail=(7,) if room.number == "302" else (), note="Towels", by=boss)
+    helpers.assign(rooms[2], ann)
+    from portal.blueprints.rosters import finds
+
+    finds.record_found(rooms[0], "Silver watch", by=ann)
+    finds.report_defect(rooms[1], "Tap drips", by=ann)
+    db.session.commit()
+    text = printed(client, "/rosters/day/report.pdf?lang=en")
+    assert "Housekeeping daily report" in text
+    assert "Rooms on the roster 3" in text and "Rooms cleaned 2" in text
+    assert "Inspections 2 (Failed: 1)" in text
+    assert "Ann Li" in text and "50.0% (1/2)" in text
+    assert "Silver watch" in text and "Tap drips" in text and "Not fixed yet" in text
+    chinese = printed(client, "/rosters/day/report.pdf?lang=zh")
+    assert "客房部日报" in chinese and "李安" in chinese and "Ann Li" not in chinese
+    empty = client.get("/rosters/day/report.pdf?day=2026-01-01")
+    assert empty.status_code == 303

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from portal.blueprints.people.models import User
 from portal.blueprints.rosters.checklist import checklist_of_version
@@ -223,3 +224,105 @@ def failing_steps(property_id: int, since: date, until: date, top: int = 5) -> l
 def period_of(days: int, today: date) -> tuple[date, date]:
     days = min(max(days, 1), MAX_DAYS)
     return today - timedelta(days=days - 1), today
+
+
+@dataclass(frozen=True)
+class DayReport:
+    day: date
+    on_roster: int
+    cleaned: int
+    inspected: int
+    failed: int
+    recleans: int
+    released: dict  # {"self" | "sample" | "skipped": count}
+    put_off: dict  # {deferral: count}
+    people: list  # AttendantFigures of the day
+    found: list  # FoundItem rows found that day
+    defects: list  # Defect rows reported that day
+    area_rounds: int
+
+
+def day_report(property_id: int, day: date) -> DayReport:
+    """What housekeeping did on one day, for the manager's daily report (a handful of
+    queries, whatever the number of rooms)."""
+    from portal.blueprints.rosters.models import AreaRound, Defect, FoundItem
+    from portal.i18n import local_day_start
+
+    start, end = local_day_start(day), local_day_start(day + timedelta(days=1))
+    on_roster, put_off_rows = 0, {}
+    for deferral, n in db.session.execute(
+        select(Assignment.deferral, func.count())
+        .where(Assignment.property_id == property_id, Assignment.day == day)
+        .group_by(Assignment.deferral)
+    ):
+        on_roster += n
+        if deferral:
+            put_off_rows[deferral] = n
+    cleaned, recleans = db.session.execute(
+        select(func.count(), func.sum(case((Cleaning.reclean.is_(True), 1), else_=0))).where(
+            Cleaning.property_id == property_id, _period(day, day)
+        )
+    ).one()
+    inspected, failed = db.session.execute(
+        select(func.count(), func.sum(case((Inspection.passed.is_(False), 1), else_=0)))
+        .join(Cleaning, Cleaning.id == Inspection.cleaning_id)
+        .where(Cleaning.property_id == property_id, _period(day, day))
+    ).one()
+    released = dict(
+        db.session.execute(
+            select(Cleaning.released, func.count())
+            .where(
+                Cleaning.property_id == property_id,
+                _period(day, day),
+                Cleaning.released.is_not(None),
+            )
+            .group_by(Cleaning.released)
+        ).all()
+    )
+    found = list(
+        db.session.scalars(
+            select(FoundItem)
+            .options(joinedload(FoundItem.room))
+            .where(
+                FoundItem.property_id == property_id,
+                FoundItem.found_at >= start,
+                FoundItem.found_at < end,
+            )
+            .order_by(FoundItem.found_at)
+        )
+    )
+    defects = list(
+        db.session.scalars(
+            select(Defect)
+            .options(joinedload(Defect.room))
+            .where(
+                Defect.property_id == property_id,
+                Defect.reported_at >= start,
+                Defect.reported_at < end,
+            )
+            .order_by(Defect.reported_at)
+        )
+    )
+    rounds = db.session.scalar(
+        select(func.count())
+        .select_from(AreaRound)
+        .where(
+            AreaRound.property_id == property_id,
+            AreaRound.done_at >= start,
+            AreaRound.done_at < end,
+        )
+    )
+    return DayReport(
+        day,
+        on_roster,
+        int(cleaned or 0),
+        int(inspected or 0),
+        int(failed or 0),
+        int(recleans or 0),
+        released,
+        put_off_rows,
+        by_attendant(property_id, day, day),
+        found,
+        defects,
+        int(rounds or 0),
+    )

@@ -137,6 +137,13 @@ class Release(enum.StrEnum):
     SKIPPED = "skipped"
 
 
+RELEASE_LABELS = {
+    Release.SELF: _l("Released by a trusted self-checker"),
+    Release.SAMPLE: _l("Released, not in the inspection sample"),
+    Release.SKIPPED: _l("Released by an inspector with a reason"),
+}
+
+
 class SkipReason(enum.StrEnum):
     """The coded reasons an inspector may release a room without inspecting it."""
 

@@ -180,3 +180,31 @@ def labels_document(property_id: int, lang: str) -> Document:
             ),
         },
     )
+
+
+def day_report_document(property_id: int, day: date, lang: str) -> Document:
+    """The housekeeping manager's report of one day, in the language asked for."""
+    from portal.blueprints.rosters import history
+    from portal.blueprints.rosters.models import DEFERRAL_LABELS, RELEASE_LABELS
+
+    doc = DocumentLanguage(lang)
+    prop = db.session.get(Property, property_id)
+    report = history.day_report(property_id, day)
+    if not report.on_roster and not report.cleaned:
+        raise DomainError(_("Nothing was cleaned through the portal on this day."))
+    return Document(
+        "rosters/pdf/day_report.html",
+        f"housekeeping-{prop.code}-{day.isoformat()}-{doc.lang}.pdf",
+        {
+            "report": report,
+            "property": prop,
+            "doc": doc,
+            "lang": doc.lang,
+            "deferral_labels": DEFERRAL_LABELS,
+            "release_labels": RELEASE_LABELS,
+            "title": _l("Housekeeping daily report"),
+            "number": "",
+            "record": True,
+            # A day still going on changes with every tap: printed for each request.
+        },
+    )

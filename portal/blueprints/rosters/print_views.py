@@ -41,3 +41,19 @@ def labels_pdf():
         flash(error.message, "warning")
         return redirect_to(url_for("rosters.room_list"))
     return document.send()
+
+
+@bp.get("/day/report.pdf")
+def day_report_pdf():
+    """The day's housekeeping report (?day=, default today; ?lang=en|zh|both)."""
+    require(can_build_roster)
+    day = day_arg("day", local_today())
+    lang = request.args.get("lang") or "both"
+    if lang not in pdf.LANGUAGES:
+        abort(400)
+    try:
+        document = pdf.day_report_document(current_user.property_id, day, lang)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect_to(url_for("rosters.history_view"))
+    return document.send()
