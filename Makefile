@@ -34,7 +34,7 @@ TEST_DEBS := $(RUN_DEBS) chromium redis-server systemd
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance bench-rollcall bench-cleaning clean
+        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance bench-rollcall bench-cleaning bench-board clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
@@ -114,6 +114,10 @@ bench-attendance: setup system-deps-bench
 # Marshals tapping the roll call of a running drill at once; writes bench/REPORT-rollcall.md.
 bench-rollcall: setup system-deps-bench
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/rollcall.py $(ARGS)
+
+# The room-status board for 400 rooms on SQLite in process: the page, its poll, a 304 (< 10 ms).
+bench-board: setup
+	$(BIN)/python bench/board.py
 
 # Attendants ticking checklist steps at once; writes bench/REPORT-cleaning.md.
 bench-cleaning: setup system-deps-bench
