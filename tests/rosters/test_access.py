@@ -315,7 +315,7 @@ ROWS = access.domain(
             args=lambda c: {"room_id": room(c).id},
             given=assignment,
             data=lambda c: {},
-            obj=assignment,
+            obj=room,
             refused=403,
         ),
         Row(
@@ -326,7 +326,7 @@ ROWS = access.domain(
             args=lambda c: {"room_id": room(c).id},
             given=assignment,
             data=lambda c: {"reason": "dnd"},
-            obj=assignment,
+            obj=room,
             refused=403,
         ),
         Row(

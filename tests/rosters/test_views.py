@@ -397,3 +397,13 @@ def test_an_area_with_bad_fields_is_refused_next_to_them(client, db, login_as):
     for field in ("code", "name_zh", "kind", "every_minutes"):
         assert f'id="{field}-error"' in html, field
     assert count(Area) == 0
+
+
+def test_starting_or_putting_off_a_room_on_nobodys_list_is_refused(client, db, login_as):
+    login_as("employee", dept="HK")
+    _prop, (room, *_rest) = hotel()
+    _db.session.commit()
+    for action, data in (("start", {}), ("defer", {"reason": "dnd"})):
+        response = client.post_form(f"/rosters/rooms/{room.id}/{action}", data)
+        assert response.status_code == 403, action
+    assert count(Cleaning) == 0

@@ -70,7 +70,7 @@ def can_see_my_rooms(user, obj=None) -> bool:
     return signed_in(user) and is_attendant(user)
 
 
-def can_clean(user, assignment) -> bool:
+def can_clean(user, assignment=None) -> bool:
     """Start, defer and finish a room: the attendant whose list it is on."""
     return (
         signed_in(user)

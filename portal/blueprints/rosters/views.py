@@ -176,6 +176,18 @@ def _my_assignment(room: Room) -> Assignment | None:
     return services.assignment_for(room, local_today())
 
 
+def _require_my_room(room: Room) -> Assignment:
+    """The room must be on the signed-in attendant's list today (the refusal names the room,
+    which is all there is when the room is on nobody's list)."""
+    assignment = _my_assignment(room)
+
+    def can_clean_this_room(user, _room) -> bool:
+        return can_clean(user, assignment)
+
+    require(can_clean_this_room, room, hide=not can_view_room(current_user, room))
+    return assignment
+
+
 def _refused(room: Room, message: str):
     flash(message, "danger")
     return _show_room(room, status=409)
@@ -184,8 +196,7 @@ def _refused(room: Room, message: str):
 @bp.post("/rooms/<int:room_id>/start")
 def start(room_id: int):
     room = _room(room_id)
-    assignment = _my_assignment(room)
-    require(can_clean, assignment, hide=not can_view_room(current_user, room))
+    assignment = _require_my_room(room)
     form = TickForm(done="1")
     if not form.validate():  # the CSRF token
         return _refused(room, _("Reload the page and try again."))
@@ -275,8 +286,7 @@ def finish(cleaning_id: int):
 @bp.post("/rooms/<int:room_id>/defer")
 def defer(room_id: int):
     room = _room(room_id)
-    assignment = _my_assignment(room)
-    require(can_clean, assignment, hide=not can_view_room(current_user, room))
+    assignment = _require_my_room(room)
     form = DeferForm()
     if not form.validate():
         return _refused(room, _("Choose why the room cannot be cleaned now."))
