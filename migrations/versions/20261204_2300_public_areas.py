@@ -1,8 +1,8 @@
-"""Rosters: public areas, how often each is cleaned, and each cleaning round.
+"""Rosters: public areas, how often each is cleaned, each round, and who has which area each day.
 
 Revision ID: a3b4c5d6e7f8
 Revises: f2a3b4c5d6e7
-Create Date: 2026-12-04 22:44:13.040433
+Create Date: 2026-12-04 22:58:41.330845
 
 """
 
@@ -47,6 +47,43 @@ def upgrade():
         )
 
     op.create_table(
+        "public_area_assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("property_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("attendant_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_at", portal.database.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["area_id"],
+            ["public_areas.id"],
+            name=op.f("fk_public_area_assignments_area_id_public_areas"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"],
+            ["users.id"],
+            name=op.f("fk_public_area_assignments_assigned_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["attendant_id"],
+            ["users.id"],
+            name=op.f("fk_public_area_assignments_attendant_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["property_id"],
+            ["properties.id"],
+            name=op.f("fk_public_area_assignments_property_id_properties"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_area_assignments")),
+        sa.UniqueConstraint("day", "area_id", name="uq_public_area_assignments_area"),
+    )
+    with op.batch_alter_table("public_area_assignments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_public_area_assignments_attendant", ["attendant_id", "day"], unique=False
+        )
+
+    op.create_table(
         "public_area_rounds",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=False),
@@ -81,6 +118,10 @@ def downgrade():
         batch_op.drop_index("ix_public_area_rounds_area")
 
     op.drop_table("public_area_rounds")
+    with op.batch_alter_table("public_area_assignments", schema=None) as batch_op:
+        batch_op.drop_index("ix_public_area_assignments_attendant")
+
+    op.drop_table("public_area_assignments")
     with op.batch_alter_table("public_areas", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_areas_property_id"))
 

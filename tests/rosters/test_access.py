@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.blueprints.rosters.models import (
     Area,
+    AreaAssignment,
     AreaRound,
     Assignment,
     Cleaning,
@@ -293,6 +294,13 @@ def policy_set(ctx):
     )
 
 
+def area_given(ctx):
+    made = ctx.db.session.scalar(select(AreaAssignment))
+    assert made is not None and made.area_id == area(ctx).id
+    assert made.attendant_id == ctx.world.person.id and made.assigned_by_id == ctx.actor.id
+
+
+DAY_AREAS = re.compile(r"/rosters/day\?day=\d{4}-\d{2}-\d{2}#areas")
 DAY = re.compile(r"/rosters/day\?day=\d{4}-\d{2}-\d{2}")
 
 ROWS = access.domain(
@@ -581,6 +589,16 @@ ROWS = access.domain(
             method="POST",
             args=lambda c: {"area_id": area(c).id},
             data=lambda c: {},
+            obj=area,
+            refused=403,
+        ),
+        Row(
+            "rosters.give_area",
+            HOUSEKEEPING,
+            redirect(DAY_AREAS, "Main lobby given to Mei Target.", then=area_given),
+            method="POST",
+            args=lambda c: {"area_id": area(c).id},
+            data=lambda c: {"attendant_id": str(c.world.person.id)},
             obj=area,
             refused=403,
         ),

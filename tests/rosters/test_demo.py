@@ -537,3 +537,17 @@ def test_todays_actions_are_in_the_audit_trail(demo):
     seeded = _all(select(AuditEvent.summary).where(AuditEvent.action == "demo.seeded"))
     assert any(s.startswith("rosters: room_types=3 rooms=200 attendants=12") for s in seeded)
     assert audit.verify(None).chain_intact
+
+
+def test_the_public_areas_are_on_todays_lists_with_their_rounds(demo):
+    from portal.blueprints.rosters import areas
+    from portal.blueprints.rosters.models import Area, AreaAssignment, AreaRound
+    from portal.database import utcnow
+
+    assert _rows(Area) == 16 and _rows(AreaRound) == 16 and _rows(AreaAssignment) == 16
+    rows = areas.area_rows(demo.hotel.id)
+    due = [r.area.code for r in rows if r.overdue(utcnow())]
+    assert set(due) == {"WC-1M", "WC-1W"}  # the restrooms' last round was over two hours ago
+    lobby = _db.session.scalar(select(AreaAssignment).join(Area).where(Area.code == "LOBBY"))
+    mine = areas.rows_of(lobby.attendant_id, demo.hotel.id, demo.today)
+    assert "LOBBY" in [r.area.code for r in mine]

@@ -816,6 +816,10 @@ def test_every_change_writes_its_audit_row(db, prop):
     check("rosters.area_added", lobby, manager)
     cleaned = areas.record_round(lobby, by=person)
     check("rosters.area_cleaned", cleaned, person)
+    given = areas.give_area(lobby, person, local_today(), by=supervisor)
+    check("rosters.area_assigned", given, supervisor)
+    areas.give_area(lobby, None, local_today(), by=supervisor)
+    check("rosters.area_unassigned", given, supervisor)
     assert areas.record_round(lobby, by=person) is None  # a double tap: the same round
     assert {a for a in named if a.startswith("rosters.")} <= set(actions(db))
 

@@ -407,3 +407,60 @@ def test_starting_or_putting_off_a_room_on_nobodys_list_is_refused(client, db, l
         response = client.post_form(f"/rosters/rooms/{room.id}/{action}", data)
         assert response.status_code == 403, action
     assert count(Cleaning) == 0
+
+
+def test_a_public_area_goes_on_an_attendants_list(client, db, login_as):
+    from portal.blueprints.rosters import areas
+    from portal.blueprints.rosters.models import AreaAssignment
+
+    boss = login_as("supervisor", dept="HK")
+    prop = factories.property_()
+    boss.supervises = [factories.department(prop, "HK")]
+    ann = factories.person(prop=prop, dept="HK", name_en="Ann Li")
+    cook = factories.person(prop=prop, dept="FO")
+    lobby = areas.add_area(
+        prop.id,
+        by=boss,
+        code="LOBBY",
+        name_en="Main lobby",
+        name_zh="大堂",
+        kind="lobby",
+        every_minutes=120,
+    )
+    _db.session.commit()
+    assert "Main lobby" in text_of(client.get("/rosters/day"))
+    given = client.post_form(f"/rosters/day/areas/{lobby.id}", {"attendant_id": str(ann.id)})
+    assert given.status_code == 303 and given.headers["Location"].endswith("#areas")
+    assert "Main lobby given to Ann Li." in text_of(client.get(given.headers["Location"]))
+    wrong = client.post_form(f"/rosters/day/areas/{lobby.id}", {"attendant_id": str(cook.id)})
+    assert "is not a room attendant" in text_of(client.get(wrong.headers["Location"]))
+    odd = client.post_form(f"/rosters/day/areas/{lobby.id}", {"attendant_id": "9" * 40})
+    assert "Choose the attendant." in text_of(client.get(odd.headers["Location"]))
+    row = _db.session.scalar(select(AreaAssignment))
+    assert row.attendant_id == ann.id
+    cleared = client.post_form(f"/rosters/day/areas/{lobby.id}", {"attendant_id": ""})
+    assert "on nobody's list" in text_of(client.get(cleared.headers["Location"]))
+    assert count(AreaAssignment) == 0
+
+
+def test_an_attendant_sees_their_areas_with_their_rooms(client, db, login_as):
+    from portal.blueprints.rosters import areas
+
+    me = login_as("employee", dept="HK")
+    prop = me.property
+    boss = factories.person("supervisor", prop=prop, dept="HK")
+    lobby = areas.add_area(
+        prop.id,
+        by=boss,
+        code="LOBBY",
+        name_en="Main lobby",
+        name_zh="大堂",
+        kind="lobby",
+        every_minutes=120,
+    )
+    areas.give_area(lobby, me, local_today(), by=boss)
+    _db.session.commit()
+    page = client.get("/rosters/mine")
+    shown = text_of(page)
+    assert "My public areas" in shown and "Main lobby" in shown and "Due now" in shown
+    assert f"/rosters/areas/{lobby.id}/done" in page.get_data(as_text=True)

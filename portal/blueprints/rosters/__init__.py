@@ -54,6 +54,8 @@ def module() -> Module:
             "rosters.defect_fixed": _l("Room defect fixed"),
             "rosters.area_added": _l("Public area added"),
             "rosters.area_cleaned": _l("Public area cleaned"),
+            "rosters.area_assigned": _l("Public area put on an attendant's list"),
+            "rosters.area_unassigned": _l("Public area taken off the roster"),
         },
         audit_objects={
             "rooms": _l("Room"),
@@ -66,6 +68,7 @@ def module() -> Module:
             "room_defects": _l("Room defect"),
             "public_areas": _l("Public area"),
             "public_area_rounds": _l("Public area cleaning"),
+            "public_area_assignments": _l("Public area on a roster"),
         },
         seeder=demo.seed_rosters,
         seed_after=("people", "sops"),

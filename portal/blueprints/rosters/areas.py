@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.blueprints.people.models import User
-from portal.blueprints.rosters.models import Area, AreaRound
+from portal.blueprints.rosters.models import Area, AreaAssignment, AreaRound
 from portal.database import utcnow
 from portal.errors import DomainError
 from portal.extensions import db
@@ -105,3 +106,72 @@ def add_area(property_id: int, *, by: User, **values) -> Area:
     db.session.flush()
     audit.record("rosters.area_added", area, actor=by, summary=area.code)
     return area
+
+
+def assignments(property_id: int, day) -> dict[int, AreaAssignment]:
+    """{area id: its assignment} for the day (one query)."""
+    rows = db.session.scalars(
+        select(AreaAssignment).where(
+            AreaAssignment.property_id == property_id, AreaAssignment.day == day
+        )
+    )
+    return {row.area_id: row for row in rows}
+
+
+def give_area(area: Area, person: User | None, day, *, by: User) -> AreaAssignment | None:
+    """Put the area on the person's list for the day (None: on nobody's). One attendant per
+    area and day: giving it to another moves it."""
+    from portal.blueprints.rosters.services import check_attendant
+
+    row = db.session.scalar(
+        select(AreaAssignment).where(AreaAssignment.area_id == area.id, AreaAssignment.day == day)
+    )
+    if person is None:
+        if row is not None:
+            audit.record("rosters.area_unassigned", row, actor=by, summary=f"area={area.code}")
+            db.session.delete(row)
+            db.session.flush()
+        return None
+    check_attendant(person, area.property_id)
+    if row is not None and row.attendant_id == person.id:
+        return row
+    if row is None:
+        row = AreaAssignment(property_id=area.property_id, day=day, area_id=area.id)
+        db.session.add(row)
+    row.attendant_id, row.assigned_by_id, row.assigned_at = person.id, by.id, utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # given at the next tablet a moment ago
+        raise DomainError(
+            _("Area %(code)s was just given to someone else. Reload to see who.", code=area.code)
+        ) from None
+    audit.record(
+        "rosters.area_assigned", row, actor=by, summary=f"area={area.code} attendant={person.id}"
+    )
+    return row
+
+
+def rows_of(attendant_id: int, property_id: int, day) -> list[AreaRow]:
+    """The areas on an attendant's list for the day, with their last round (two queries)."""
+    mine = set(
+        db.session.scalars(
+            select(AreaAssignment.area_id).where(
+                AreaAssignment.attendant_id == attendant_id, AreaAssignment.day == day
+            )
+        )
+    )
+    if not mine:
+        return []
+    return [row for row in area_rows(property_id) if row.area.id in mine]
+
+
+def area_list_of(property_id: int) -> list[Area]:
+    """The property's active areas, by floor and code (one query)."""
+    return list(
+        db.session.scalars(
+            select(Area)
+            .where(Area.property_id == property_id, Area.active.is_(True))
+            .order_by(Area.floor, Area.code)
+        )
+    )

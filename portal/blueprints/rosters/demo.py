@@ -1000,10 +1000,12 @@ AREAS = [
 
 
 def _seed_areas(property_id: int, people) -> None:
-    """The public areas, and this morning's rounds: most on time, the restrooms' last one more
-    than two hours ago (due now)."""
-    from portal.blueprints.rosters.models import Area, AreaRound
+    """The public areas, each on an attendant's list today (the lobby on the first one's), and
+    this morning's rounds: most on time, the restrooms' last one more than two hours ago (due
+    now)."""
+    from portal.blueprints.rosters.models import Area, AreaAssignment, AreaRound
     from portal.database import utcnow
+    from portal.i18n import local_today
 
     now = utcnow()
     made = []
@@ -1035,3 +1037,17 @@ def _seed_areas(property_id: int, people) -> None:
             }
         )
     db.session.execute(insert(AreaRound), rounds)
+    today = local_today()
+    db.session.execute(
+        insert(AreaAssignment),
+        [
+            {
+                "property_id": property_id,
+                "day": today,
+                "area_id": area.id,
+                "attendant_id": people[i % len(people)].id,
+                "assigned_at": now,
+            }
+            for i, area in enumerate(made)
+        ],
+    )

@@ -495,3 +495,24 @@ class AreaRound(db.Model):
     done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AreaAssignment(db.Model):
+    """A public area on an attendant's list for one day (one attendant per area and day)."""
+
+    __tablename__ = "public_area_assignments"
+    __table_args__ = (
+        UniqueConstraint("day", "area_id", name="uq_public_area_assignments_area"),
+        Index("ix_public_area_assignments_attendant", "attendant_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    day: Mapped[date]
+    area_id: Mapped[int] = mapped_column(ForeignKey("public_areas.id"))
+    attendant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    area: Mapped[Area] = relationship()
+    attendant = relationship("User", foreign_keys=[attendant_id])

@@ -55,7 +55,11 @@ def _roster_context(day, *, assign_form=None, balance_form=None) -> dict:
     if not balance_form.attendant_ids.data:
         balance_form.attendant_ids.data = [pid for pid, items in lists.items() if items]
     move_choices = choices
+    from portal.blueprints.rosters import areas
+
     return {
+        "areas": areas.area_list_of(property_id),
+        "area_lists": areas.assignments(property_id, day),
         "day": day,
         "today": local_today(),
         "people": people,

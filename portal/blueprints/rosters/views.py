@@ -119,9 +119,20 @@ def board():
 @bp.get("/mine")
 def mine():
     require(can_see_my_rooms)
-    rows = services.day_list(current_user.id, local_today())
+    from portal.blueprints.rosters import areas
+    from portal.database import utcnow
+
+    today = local_today()
+    rows = services.day_list(current_user.id, today)
     done = sum(1 for r in rows if r.room.status in (RoomStatus.CLEAN, RoomStatus.INSPECTED))
-    return render("rosters/mine.html", rows=rows, done=done, today=local_today())
+    return render(
+        "rosters/mine.html",
+        rows=rows,
+        done=done,
+        today=today,
+        area_rows=areas.rows_of(current_user.id, current_user.property_id, today),
+        now=utcnow(),
+    )
 
 
 # --- a room ---------------------------------------------------------------------------------------
