@@ -302,7 +302,7 @@ def swap(page, region) -> list[str]:
         return []
 
 
-def walk(people, draft_id, prop_id, training=None, drill_id=None):
+def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None):
     sop, emp = people["sop"][0], people["employee"][0]
     # The training module's pages, where it is registered (its ids made by the test).
     session_id, programme_id = training or (None, None)
@@ -355,8 +355,15 @@ def walk(people, draft_id, prop_id, training=None, drill_id=None):
                 if drill_id
                 else []
             ),
+            # The rosters module's pages, where it is registered (a group admin runs
+            # housekeeping): the board (its tiles inside the polled region), a room, history.
+            *(
+                ["/rosters/", f"/rosters/rooms/{room_id}", "/rosters/history", "/rosters/areas"]
+                if room_id
+                else []
+            ),
         ],
-        people["employee"][1]: [f"/sops/{sop}"],
+        people["employee"][1]: [f"/sops/{sop}", *(["/rosters/mine"] if room_id else [])],
     }
 
 
@@ -398,6 +405,15 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
             admin = _db.session.scalar(select(User).where(User.username == "b.admin"))
             with app.test_request_context():
                 drill_id = drill_helpers.running(prop, by=admin).id
+        room_id = None
+        if "rosters" in app.blueprints:
+            from tests.rosters import helpers as roster_helpers
+
+            attendant = _db.session.scalar(select(User).where(User.staff_no == "E7001"))
+            with app.test_request_context():
+                room = roster_helpers.room(prop, "301", floor=3)
+                roster_helpers.listed(room, attendant)
+                room_id = room.id
         _db.session.commit()
         draft_id, prop_id = draft.id, prop.id
         _db.session.remove()
@@ -409,7 +425,7 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
     template_rendered.connect(record, app)
     checked = []
     try:
-        for who, paths in walk(people, draft_id, prop_id, training, drill_id).items():
+        for who, paths in walk(people, draft_id, prop_id, training, drill_id, room_id).items():
             page = new_page("tablet", has_touch=True)
             secret = factories.PIN if who.startswith("E") else factories.PASSWORD
             sign_in(page, live_server, who, secret)

@@ -320,6 +320,9 @@ def test_every_inspection_scores_its_items(demo):
     cleanings = {c.id: c for c in _cleanings(demo)}
     inspections = _all(select(Inspection).where(Inspection.property_id == demo.hotel.id))
     supervisors = {s.id for s in people.supervisors_of(demo.hk.id)}
+    from portal.blueprints.rosters.checklist import checklist_of_version
+
+    weights = {}  # by SOP version: a key point of the SOP counts twice
     for inspection in inspections:
         cleaning = cleanings[inspection.cleaning_id]
         assert inspection.room_id == cleaning.room_id
@@ -328,8 +331,11 @@ def test_every_inspection_scores_its_items(demo):
         marks = inspection.items
         assert set(marks.values()) <= {"fail", "na"}
         assert all(1 <= int(k) <= cleaning.steps for k in marks)
-        failed = sum(v == "fail" for v in marks.values())
-        passed = cleaning.steps - len(marks)
+        if cleaning.sop_version_id not in weights:
+            weights[cleaning.sop_version_id] = checklist_of_version(cleaning.sop_version_id).weights
+        weight = weights[cleaning.sop_version_id]
+        failed = sum(weight.get(int(k), 1) for k, v in marks.items() if v == "fail")
+        passed = sum(weight.get(p, 1) for p in range(1, cleaning.steps + 1) if str(p) not in marks)
         assert inspection.score == (Decimal(100) * passed / (passed + failed)).quantize(
             Decimal("0.01")
         )

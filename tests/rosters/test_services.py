@@ -837,3 +837,17 @@ def test_a_stay_over_counts_its_nights_and_a_departure_starts_again(ctx):
     assert services.needs_linen_change(made)
     services.mark_dirty(made, Occupancy.DEPARTURE, by=boss)
     assert made.occupied_nights == 0 and not services.needs_linen_change(made)
+
+
+def test_a_key_point_of_the_sop_counts_twice_in_the_score(db, prop):
+    assert services.score_of({1: Outcome.PASS, 2: Outcome.FAIL}) == Decimal("50.00")
+    weighted = services.score_of({1: Outcome.PASS, 2: Outcome.FAIL}, {2: 2})
+    assert weighted == Decimal("33.33")
+    version = helpers.cleaning_sop(prop, steps=3)
+    version.steps[1].key_point = True
+    db.session.flush()
+    services.choose_checklist(prop.id, version.sop_id, by=helpers.manager(prop))
+    cleaning = helpers.finish(helpers.tick_all(helpers.start(helpers.assign(helpers.room(prop)))))
+    assert checklist_of(cleaning).weights == {1: 1, 2: 2, 3: 1}
+    inspection = helpers.inspect(cleaning, fail=(2,), note="Towels")
+    assert inspection.score == Decimal("50.00")  # 2 of 4 by weight (the failed key point is 2)

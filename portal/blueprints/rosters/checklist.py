@@ -23,6 +23,11 @@ class Step:
     position: int  # 1-based
     text_en: str
     text_zh: str
+    key_point: bool = False  # the SOP marks it a key point: it weighs twice in an inspection
+
+    @property
+    def weight(self) -> int:
+        return 2 if self.key_point else 1
 
     @property
     def text(self) -> str:
@@ -37,6 +42,10 @@ class Checklist:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    @property
+    def weights(self) -> dict[int, int]:
+        return {step.position: step.weight for step in self.steps}
 
 
 # The portal's own steps (the order housekeeping follows), for a property without a cleaning SOP.
@@ -113,7 +122,9 @@ def _from_version(sop, version) -> Checklist:
     # note or a safety warning).
     steps = sorted(version.steps, key=lambda s: s.position)
     return Checklist(
-        tuple(Step(i, s.text_en, s.text_zh) for i, s in enumerate(steps, start=1)),
+        tuple(
+            Step(i, s.text_en, s.text_zh, bool(s.key_point)) for i, s in enumerate(steps, start=1)
+        ),
         sop_version_id=version.id,
         sop_label=f"{sop.number} v{version.number}",
     )

@@ -166,6 +166,7 @@ class _Steps:
     weights: list[float]  # by position - 1
     kinds: dict[str, int]  # key -> position
     notes: dict[int, tuple[str, str]]  # position -> (English, Chinese)
+    score_weights: dict[int, int] = field(default_factory=dict)  # a key point counts twice
 
 
 @dataclass
@@ -482,7 +483,9 @@ class _Demo:
             kinds[key] = step.position
             weights.append(weight)
             notes[step.position] = (en, zh)
-        return _Steps(checklist.sop_version_id, len(checklist), weights, kinds, notes)
+        return _Steps(
+            checklist.sop_version_id, len(checklist), weights, kinds, notes, checklist.weights
+        )
 
     def _check(self, visit: _Visit, inspector: User, at: datetime, fail: bool) -> _Check:
         steps, occupancy = visit.steps, visit.job.occupancy
@@ -505,7 +508,7 @@ class _Demo:
             inspector=inspector,
             at=at,
             passed=not failed,
-            score=services.score_of(marks),
+            score=services.score_of(marks, steps.score_weights),
             items={str(p): str(v) for p, v in marks.items() if v != Outcome.PASS},
             note=("" if chinese else " ").join(notes),
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.blueprints.people.models import Department, User
-from portal.blueprints.rosters.checklist import checklist_for
+from portal.blueprints.rosters.checklist import checklist_for, checklist_of
 from portal.blueprints.rosters.models import (
     Assignment,
     Cleaning,
@@ -588,10 +588,12 @@ def newest_cleaning(room: Room) -> Cleaning | None:
     )
 
 
-def score_of(items: dict[int, Outcome]) -> Decimal:
-    """passed / (passed + failed), as a percent; 100 when every item was not applicable."""
-    passed = sum(1 for v in items.values() if v == Outcome.PASS)
-    failed = sum(1 for v in items.values() if v == Outcome.FAIL)
+def score_of(items: dict[int, Outcome], weights: dict[int, int] | None = None) -> Decimal:
+    """passed / (passed + failed), as a percent, each item counted by its weight (a key point
+    of the SOP counts twice); 100 when every item was not applicable."""
+    weights = weights or {}
+    passed = sum(weights.get(k, 1) for k, v in items.items() if v == Outcome.PASS)
+    failed = sum(weights.get(k, 1) for k, v in items.items() if v == Outcome.FAIL)
     if passed + failed == 0:
         return Decimal("100.00")
     return (Decimal(100) * passed / (passed + failed)).quantize(Decimal("0.01"))
@@ -640,7 +642,7 @@ def inspect(cleaning: Cleaning, items: dict[int, Outcome], note: str, *, by: Use
         room_id=room.id,
         inspector_id=by.id,
         passed=passed,
-        score=score_of(items),
+        score=score_of(items, checklist_of(cleaning).weights),
         items={str(k): str(v) for k, v in items.items() if v != Outcome.PASS},
         note=note,
     )
