@@ -18,14 +18,16 @@ fixed number of queries (tests/rosters/query_counts.py asserts it).
 
 from __future__ import annotations
 
-import os
-import re
 import statistics
 import sys
-import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import inprocess  # noqa: E402
 
 FLOORS = 16
 PER_FLOOR = 25
@@ -113,44 +115,19 @@ def build() -> None:
     db.session.commit()
 
 
-def timed(call, rounds=ROUNDS, warm=WARM) -> list[float]:
-    for _ in range(warm):
-        call()
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="staffroom-board-"))
-    os.environ["PORTAL_INSTANCE_PATH"] = str(folder)
-    os.environ.pop("PORTAL_DATABASE_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from flask_migrate import upgrade
     from sqlalchemy import event
 
-    from portal import create_app
     from portal.extensions import db
 
-    app = create_app()
+    app, folder = inprocess.fresh_app("staffroom-board-")
     with app.app_context():
-        upgrade()
         build()
         engine = db.engine
     counted = []
     event.listen(engine, "before_cursor_execute", lambda *a, **k: counted.append(1))
-    client = app.test_client()
-    form = client.get("/auth/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', form).group(1)
-    sign_in = client.post(
-        "/auth/login",
-        data={"identifier": "bench.hk", "secret": "bench-pass-2026", "csrf_token": token},
-    )
-    if sign_in.status_code != 303:
-        print("sign-in failed:", sign_in.status_code, sign_in.get_data(as_text=True)[:300])
+    client = inprocess.signed_in(app, "bench.hk", "bench-pass-2026")
+    if client is None:
         return 1
     tag = client.get("/rosters/").headers["ETag"]
     rooms = FLOORS * PER_FLOOR
@@ -178,7 +155,7 @@ def main() -> int:
         counted.clear()
         call()
         queries = len(counted)
-        times = timed(call)
+        times = inprocess.timed(call, ROUNDS, WARM)
         median = statistics.median(times)
         p95 = sorted(times)[int(len(times) * 0.95) - 1]
         verdict = ""

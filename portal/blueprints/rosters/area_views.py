@@ -3,12 +3,12 @@ added."""
 
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, url_for
 from flask_login import current_user
 
 from portal.blueprints.people.models import User
 from portal.blueprints.rosters import areas, bp
-from portal.blueprints.rosters.forms import AreaForm
+from portal.blueprints.rosters.forms import AreaForm, GiveAreaForm
 from portal.blueprints.rosters.models import Area
 from portal.blueprints.rosters.permissions import (
     can_build_roster,
@@ -96,13 +96,14 @@ def give_area(area_id: int):
     require(can_give_area, area, hide=not in_property(current_user, area.property_id))
     day = _day()
     back = url_for("rosters.roster", day=day.isoformat(), _anchor="areas")
-    if not EmptyForm().validate():
-        flash(_("Reload the page and try again."), "danger")
+    form = GiveAreaForm()
+    if not form.validate():
+        errors = form.attendant_id.errors or [_("Reload the page and try again.")]
+        flash(errors[0], "danger")
         return redirect_to(back)
-    raw = (request.form.get("attendant_id") or "").strip()
     person = None
-    if raw:
-        person = db.session.get(User, int(raw)) if raw.isdigit() and len(raw) < 11 else None
+    if form.attendant_id.data is not None:
+        person = db.session.get(User, form.attendant_id.data)
         if person is None:
             flash(_("Choose the attendant."), "danger")
             return redirect_to(back)

@@ -302,3 +302,14 @@ class AreaForm(PortalForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
+
+
+class GiveAreaForm(PortalForm):
+    """Who cleans a public area today: an attendant, or nobody (empty). The person is checked
+    as an attendant of the area's property by the service."""
+
+    attendant_id = SelectField(
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[Optional(), _bounded(_l("Choose the attendant."))],
+    )

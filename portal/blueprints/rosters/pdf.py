@@ -109,6 +109,20 @@ class Label:
     url: str
 
 
+def _label(number: str, floor, name_en: str, name_zh: str, url: str, doc) -> Label:
+    """A door label: its number, floor, name in the document's languages, and the QR code of
+    the page it opens (segno's own SVG paths, nothing to fetch)."""
+    names = [name_en if "en" in doc.codes else "", name_zh if "zh" in doc.codes else ""]
+    qr = segno.make(url, error="m").svg_inline(border=2, omitsize=True, svgclass="qr")
+    return Label(
+        number,
+        floor,
+        " / ".join(dict.fromkeys(n for n in names if n)),
+        Markup(qr),  # noqa: S704 - segno's own SVG of a URL we made
+        url,
+    )
+
+
 def labels_document(property_id: int, lang: str) -> Document:
     doc = DocumentLanguage(lang)
     prop = db.session.get(Property, property_id)
@@ -125,39 +139,20 @@ def labels_document(property_id: int, lang: str) -> Document:
     ).all()
     if not rooms and not places:
         raise DomainError(_("There are no rooms to label yet."))
-    labels = []
-    for room_id, number, floor, type_en, type_zh in rooms:
-        url = url_for("rosters.room", room_id=room_id, _external=True)
-        qr = Markup(  # noqa: S704 - segno's own SVG of a URL we made
-            segno.make(url, error="m").svg_inline(border=2, omitsize=True, svgclass="qr")
+    labels = [
+        _label(number, floor, en, zh, url_for("rosters.room", room_id=i, _external=True), doc)
+        for i, number, floor, en, zh in rooms
+    ] + [  # a public area's label opens its round
+        _label(
+            code,
+            floor,
+            en,
+            zh,
+            url_for("rosters.area_list", _anchor=f"area-{i}", _external=True),
+            doc,
         )
-        name = " / ".join(
-            dict.fromkeys(
-                n
-                for n in (
-                    type_en if "en" in doc.codes else "",
-                    type_zh if "zh" in doc.codes else "",
-                )
-                if n
-            )
-        )
-        labels.append(Label(number, floor, name, qr, url))
-    for area_id, code, floor, name_en, name_zh in places:  # a public area opens its round
-        url = url_for("rosters.area_list", _anchor=f"area-{area_id}", _external=True)
-        qr = Markup(  # noqa: S704 - segno's own SVG of a URL we made
-            segno.make(url, error="m").svg_inline(border=2, omitsize=True, svgclass="qr")
-        )
-        name = " / ".join(
-            dict.fromkeys(
-                n
-                for n in (
-                    name_en if "en" in doc.codes else "",
-                    name_zh if "zh" in doc.codes else "",
-                )
-                if n
-            )
-        )
-        labels.append(Label(code, floor, name, qr, url))
+        for i, code, floor, en, zh in places
+    ]
     return Document(
         "rosters/pdf/labels.html",
         f"door-labels-{prop.code}-{doc.lang}.pdf",

@@ -12,7 +12,7 @@ from portal.errors import DomainError
 from portal.htmx import redirect_to
 from portal.i18n import local_today
 from portal.pagination import int_arg
-from portal.security import require
+from portal.security import LARGEST_ID, require
 
 
 @bp.get("/day/lists.pdf")
@@ -20,7 +20,7 @@ def lists_pdf():
     """Every attendant's list for the day (?attendant=<id>: one), each in their language."""
     require(can_build_roster)
     day = day_arg("day", local_today())
-    attendant = int_arg("attendant", default=None, low=1, high=2**31 - 1)
+    attendant = int_arg("attendant", default=None, low=1, high=LARGEST_ID)
     try:
         document = pdf.sheets_document(current_user.property_id, day, attendant)
     except DomainError as error:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from portal.blueprints.people.models import User
 from portal.blueprints.rosters import bp, services
 from portal.blueprints.rosters.forms import ApplyForm, AssignForm, BalanceForm, MoveForm
-from portal.blueprints.rosters.models import Assignment, Room, RoomStatus
+from portal.blueprints.rosters.models import Assignment, Room
 from portal.blueprints.rosters.permissions import can_build_roster, can_change_assignment
 from portal.calendar import day_arg
 from portal.errors import DomainError
@@ -24,7 +24,7 @@ from portal.htmx import redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import local_today
 from portal.permissions import in_property
-from portal.security import bounded_id, require
+from portal.security import LARGEST_ID, bounded_id, require
 
 
 def _day():
@@ -54,7 +54,6 @@ def _roster_context(day, *, assign_form=None, balance_form=None) -> dict:
     balance_form.attendant_ids.choices = choices
     if not balance_form.attendant_ids.data:
         balance_form.attendant_ids.data = [pid for pid, items in lists.items() if items]
-    move_choices = choices
     from portal.blueprints.rosters import areas
 
     return {
@@ -68,11 +67,10 @@ def _roster_context(day, *, assign_form=None, balance_form=None) -> dict:
         "waiting": waiting,
         "assign_form": assign_form,
         "balance_form": balance_form,
-        "move_choices": move_choices,
+        "move_choices": choices,
         "past": day < local_today(),
         "previous_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "cleaned": {RoomStatus.CLEAN, RoomStatus.INSPECTED},
     }
 
 
@@ -90,7 +88,7 @@ def _attendant(person_id: int | None) -> User:
 
 
 def _rooms(ids: list[int]) -> list[Room]:
-    ids = [i for i in ids if 0 < i <= 2**31 - 1]
+    ids = [i for i in ids if 0 < i <= LARGEST_ID]
     rooms = list(
         db.session.scalars(
             select(Room)
