@@ -28,20 +28,33 @@ def nav_items():
     items = []
     for entry in modules.nav_entries():
         if entry.visible is None or entry.visible(current_user):
-            endpoint = entry.endpoint
-            active = request.endpoint is not None and (
-                request.endpoint == endpoint
-                or request.endpoint.split(".")[0] == endpoint.split(".")[0] != "home"
-            )
             items.append(
                 {
-                    "url": flask_url_for(endpoint),
+                    "url": flask_url_for(entry.endpoint),
                     "label": entry.label,
                     "icon": entry.icon,
-                    "active": active,
+                    "active": False,
+                    "endpoint": entry.endpoint,
                 }
             )
+    _mark_active(items)
     return items
+
+
+def _mark_active(items: list[dict]) -> None:
+    """The entry of the page's module is active; of a module with several entries, the one
+    of this very page, else the one whose address is the longest start of the page's."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return
+    domain = endpoint.split(".")[0]
+    exact = [i for i in items if i["endpoint"] == endpoint]
+    ours = [i for i in items if domain != "home" and i["endpoint"].split(".")[0] == domain]
+    if exact:
+        exact[0]["active"] = True
+    elif ours:
+        under = [i for i in ours if request.path.startswith(i["url"])]
+        (max(under, key=lambda i: len(i["url"])) if under else ours[0])["active"] = True
 
 
 # Ids no row has, one per int value of a link, in the template of a link (see url_for).
