@@ -34,7 +34,7 @@ TEST_DEBS := $(RUN_DEBS) chromium redis-server systemd
 BENCH_DEBS := $(RUN_DEBS) wrk
 
 .PHONY: run test test-pg lint format translations translations-update system-deps-run \
-        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance bench-rollcall bench-cleaning bench-board clean
+        system-deps-test system-deps-bench setup bench bench-load bench-compliance bench-attendance bench-rollcall bench-cleaning bench-board bench-issues clean
 
 run: system-deps-run setup
 	$(FLASK) db upgrade
@@ -122,6 +122,9 @@ bench-board: setup
 # Attendants ticking checklist steps at once; writes bench/REPORT-cleaning.md.
 bench-cleaning: setup system-deps-bench
 	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/cleaning.py $(ARGS)
+
+bench-issues: setup system-deps-bench
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/issues.py $(ARGS)
 
 system-deps-bench:
 	@bash tools/system-deps.sh $(BENCH_DEBS)

@@ -43,6 +43,10 @@ class Ids:
     drill_closed_id: int | None = None  # the newest closed fire drill (its record amended)
     rosters_room_id: int | None = None  # a room on today's roster, being cleaned (rosters)
     rosters_cleaning_id: int | None = None  # a room cleaned today, waiting for inspection
+    inventory_store_id: int | None = None  # the hotel's main store (inventory module)
+    inventory_item_id: int | None = None  # the main store's item with the most movements
+    inventory_request_id: int | None = None  # a housekeeping supply request waiting
+    inventory_room_type_id: int | None = None  # a room type with a par kit
 
 
 @dataclass(frozen=True)
@@ -382,6 +386,79 @@ ROUTES: tuple[Route, ...] = (
         FRAGMENT,
         lambda ids: {"days": 7},
     ),
+    # Inventory: a store's stock (search), an item's stock and history, requests, the reorder
+    # list, a room's top-up.
+    Route("stock of the main store", "inventory.stock_list", "manager"),
+    Route(
+        "stock, a search",
+        "inventory.stock_list",
+        "supervisor",
+        FRAGMENT,
+        lambda ids: {"store": ids.inventory_store_id, "q": "towel"},
+    ),
+    Route(
+        "an item's stock and history",
+        "inventory.item_detail",
+        "manager",
+        values=lambda ids: {"item_id": ids.inventory_item_id},
+    ),
+    Route(
+        "an item's history, issues only",
+        "inventory.item_detail",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"item_id": ids.inventory_item_id, "kind": "issue"},
+    ),
+    Route(
+        "a movement's form",
+        "inventory.move_form",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"item_id": ids.inventory_item_id, "kind": "issue"},
+    ),
+    Route("my supply requests", "inventory.my_requests", "employee"),
+    Route("ask for supplies form", "inventory.new_request", "employee"),
+    Route(
+        "a supply request",
+        "inventory.request_detail",
+        "supervisor",
+        values=lambda ids: {"request_id": ids.inventory_request_id},
+    ),
+    Route("supply requests waiting", "inventory.request_queue", "supervisor"),
+    Route(
+        "reorder list",
+        "inventory.reorder_list",
+        "manager",
+        values=lambda ids: {"store_id": ids.inventory_store_id},
+    ),
+    Route(
+        "a room's top-up",
+        "inventory.top_up_form",
+        "supervisor",
+        values=lambda ids: {"room_id": ids.rosters_room_id},
+    ),
+    Route("room par kits", "inventory.par_kits", "manager"),
+    Route(
+        "a room type's par kit",
+        "inventory.par_kit",
+        "manager",
+        values=lambda ids: {"room_type_id": ids.inventory_room_type_id},
+    ),
+    Route("stores", "inventory.store_list", "manager"),
+    Route("new item form", "inventory.new_item", "manager"),
+    Route(
+        "change item form",
+        "inventory.edit_item",
+        "manager",
+        values=lambda ids: {"item_id": ids.inventory_item_id},
+    ),
+    Route("new store form", "inventory.new_store", "manager"),
+    Route(
+        "change store form",
+        "inventory.edit_store",
+        "manager",
+        values=lambda ids: {"store_id": ids.inventory_store_id},
+    ),
 )
 
 # GET endpoints that are neither a page nor an htmx fragment to measure under load.
@@ -421,11 +498,17 @@ EXCLUDED: dict[str, str] = {
     "rosters.labels_pdf": "PDF",
     "rosters.day_report_pdf": "PDF",
     "rosters.mine": "an attendant's own list (the benchmark's employee is not an attendant)",
+    "inventory.purchase_pdf": "PDF",
+    "inventory.item_history_csv": "CSV download",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the
-# fragment belongs to a POST): none today.
-FRAGMENT_EXCLUDED: dict[str, str] = {}
+# fragment belongs to a POST).
+FRAGMENT_EXCLUDED: dict[str, str] = {
+    "inventory.new_request": "the form's fragment answers its POST (a line wrong, kept typed)",
+    "inventory.request_detail": "the panel's fragment answers approve, refuse, issue, cancel",
+    "inventory.top_up_form": "the fragment answers the top-up's POST",
+}
 
 
 def routes_of(app) -> tuple[Route, ...]:
@@ -621,10 +704,12 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
     training = _training_ids(hotel.id, housekeeping.id)
     drills = _drill_ids(hotel.id)
     rosters = _roster_ids(hotel.id)
+    inventory = _inventory_ids(hotel.id, housekeeping.id)
     ids = Ids(
         **training,
         **drills,
         **rosters,
+        **inventory,
         hotel_id=hotel.id,
         housekeeping_id=housekeeping.id,
         person_id=person_id,
@@ -642,10 +727,55 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
         optional |= {"drill_plan_id", "drill_id", "drill_incident_id", "drill_closed_id"}
     if not rosters:
         optional |= {"rosters_room_id", "rosters_cleaning_id"}
+    if not inventory:
+        optional |= {
+            "inventory_store_id",
+            "inventory_item_id",
+            "inventory_request_id",
+            "inventory_room_type_id",
+        }
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
         raise LookupError(f"the demo data lacks what the benchmark needs: {', '.join(missing)}")
     return ids
+
+
+def _inventory_ids(hotel_id: int, housekeeping_id: int) -> dict:
+    """The inventory module's demo objects (none when the module is not installed)."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+
+    tables = db.metadata.tables
+    if "stores" not in tables:
+        return {}
+    stores, movements = tables["stores"], tables["stock_movements"]
+    requests, par = tables["supply_requests"], tables["room_par_items"]
+    store_id = db.session.scalar(
+        select(func.min(stores.c.id)).where(
+            stores.c.property_id == hotel_id, stores.c.kind == "main"
+        )
+    )
+    return {
+        "inventory_store_id": store_id,
+        "inventory_item_id": db.session.scalar(
+            select(movements.c.item_id)
+            .where(movements.c.store_id == store_id)
+            .group_by(movements.c.item_id)
+            .order_by(func.count().desc(), movements.c.item_id)
+            .limit(1)
+        ),
+        "inventory_request_id": db.session.scalar(
+            select(func.min(requests.c.id)).where(
+                requests.c.property_id == hotel_id,
+                requests.c.department_id == housekeeping_id,
+                requests.c.status == "open",
+            )
+        ),
+        "inventory_room_type_id": db.session.scalar(
+            select(func.min(par.c.room_type_id)).where(par.c.property_id == hotel_id)
+        ),
+    }
 
 
 def _roster_ids(hotel_id: int) -> dict:

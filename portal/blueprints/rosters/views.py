@@ -47,6 +47,7 @@ from portal.htmx import is_htmx, redirect_to, render
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_today, select_locale
+from portal.modules import is_registered
 from portal.pagination import int_arg
 from portal.security import bounded_id, require
 
@@ -167,6 +168,10 @@ def _show_room(room: Room, *, status: int = 200, inspect_url: str | None = None)
         may_dirty=can_mark_dirty(current_user, room)
         and room.status in (RoomStatus.CLEAN, RoomStatus.INSPECTED),
         may_report=may_report,
+        # The inventory module tops the room up to its par kit (when it is installed).
+        top_up_url=url_for("inventory.top_up_form", room_id=room.id)
+        if may_report and is_registered("inventory")
+        else None,
         found=found,
         broken=broken,
         defer_form=DeferForm(),
