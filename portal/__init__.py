@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_wtf.csrf import generate_csrf
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from portal.config import Config, TestingConfig, config_from_env, secret_key_for
 
@@ -95,6 +96,15 @@ class BoundedInt(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str):
+        # Werkzeug counts the GET rule of the same path as a match before it asks the
+        # converters, so a ValidationError here would make POST /x/<2^63> a 405: it names
+        # nothing, whatever the method.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def _fix_postgres_url(app: Flask) -> None:

@@ -50,7 +50,9 @@ class IdempotentForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.idempotency_key.data:
+        # A fresh form gets a key; a posted one keeps what it sent (none is refused, or every
+        # tap of a form that lost its key would apply again).
+        if not self.is_submitted() and not self.idempotency_key.data:
             self.idempotency_key.data = new_key()
 
 

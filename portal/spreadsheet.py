@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from flask import Response
 
@@ -29,9 +32,21 @@ def csv_text(rows: Iterable[Iterable]) -> str:
 
 
 def csv_download(text: str, filename: str) -> Response:
-    """`text` (made with csv_text, or a csv.writer) as an attachment named `filename`."""
+    """`text` (made with csv_text, or a csv.writer) as an attachment named `filename`.
+
+    A name that is not plain ASCII (an item's Chinese code) goes in filename* (RFC 6266), with
+    an ASCII fallback: a header must be Latin-1 for the WSGI server to send it."""
     return Response(
         "\ufeff" + text,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f"attachment; {_filename(filename)}"},
     )
+
+
+def _filename(name: str) -> str:
+    if name.isascii():
+        return f'filename="{name}"'
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem, dot, ext = plain.rpartition(".")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-") or "download"
+    return f"filename=\"{stem}{dot}{ext}\"; filename*=UTF-8''{quote(name)}"

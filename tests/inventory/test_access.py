@@ -39,22 +39,6 @@ MANAGERS = frozenset({"manager", "admin"})  # can_keep_items, runs_stores, the m
 DECIDERS = frozenset({"supervisor", "manager", "admin"})  # can_decide on a HK request
 KEY = "access-test-key-0001"  # an idempotency key (16-64 url-safe characters)
 
-NOT_THE_KEEPERS = (
-    "can_see_request (permissions.py) lets in the requester, the deciders and stores and "
-    "purchasing, not the people who keep the request's store: a housekeeping attendant who "
-    "keeps the linen room is listed the request in the queue (to_issue) but gets 404 on it "
-    "and cannot issue it"
-)
-NOT_AUDITED = (
-    "topup_views._room_type answers another property's room type with a bare abort(404): "
-    "the refusal is not audited"
-)
-
-STORE_NOT_AUDITED = (
-    "admin_views.set_reorder answers a store of another property with a bare abort(404): the "
-    "refusal is not audited"
-)
-
 
 # --- the records of one world, each made on first use ----------------------------------------
 def _cache(world) -> dict:
@@ -562,7 +546,6 @@ ROWS = access.domain(
             data=lambda c: {},
             obj=approved_request,
             other_department=(Elsewhere("linen room kept by HK"),),
-            xfail={"employee": NOT_THE_KEEPERS, "hr": NOT_THE_KEEPERS},
         ),
         Row(
             "inventory.request_queue",
@@ -671,7 +654,7 @@ ROWS = access.domain(
             args=lambda c: {"room_type_id": room_type(c).id},
             given=par,
             obj=room_type,
-            other_property=(Elsewhere(xfail=NOT_AUDITED),),
+            other_property=(Elsewhere(),),
             other_department=(Elsewhere("HK par kit"),),
         ),
         Row(
@@ -687,7 +670,7 @@ ROWS = access.domain(
             given=par,
             data=lambda c: {"item_id": str(towel(c).id), "quantity": "3", "departure_refill": "y"},
             obj=room_type,
-            other_property=(Elsewhere(xfail=NOT_AUDITED),),
+            other_property=(Elsewhere(),),
             other_department=(Elsewhere("HK par kit"),),
         ),
         # --- the item list and the stores -----------------------------------------------------
@@ -746,7 +729,6 @@ ROWS = access.domain(
                     "their store",
                     args=lambda c: {"item_id": towel(_home(c)).id, "store_id": main_store(c).id},
                     obj=main_store,
-                    xfail=STORE_NOT_AUDITED,
                 ),
             ),
             other_department=(Elsewhere("HK pantry", code=403),),

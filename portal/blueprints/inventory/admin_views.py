@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.blueprints.inventory import bp, catalogue
 from portal.blueprints.inventory.forms import ItemForm, ReorderForm, StoreForm
@@ -95,6 +96,8 @@ def update_item(item_id: int):
         return render_form("inventory/item_form.html", "item_form", form=form, item=item)
 
     def save():
+        if form.version.number is not None and form.version.number != item.version:
+            raise StaleDataError()  # saved by someone else since this page was loaded
         catalogue.update_item(item, _item_data(form), by=current_user)
 
     if not save_from_form(
@@ -111,17 +114,15 @@ def update_item(item_id: int):
 def set_reorder(item_id: int, store_id: int):
     item = _item(item_id)
     store = catalogue.get_store(bounded_id(store_id))
-    if store is None or store.property_id != item.property_id:
+    if store is None:
+        abort(404)
+    require(can_view_stock, store)
+    if store.property_id != item.property_id:
         abort(404)
     form = ReorderForm()
     back = url_for("inventory.item_detail", item_id=item.id, _anchor=f"level-{store.id}")
     if not form.validate():
-        error = next(
-            iter(form.reorder_point.errors or form.reorder_quantity.errors),
-            _("Reload the page and try again."),
-        )
-        flash(f"{store.name}: {error}", "danger")
-        return _item_page(item, 422)
+        return _reorder_refused(item, store, form)
     try:
         catalogue.set_reorder(
             store, item, form.reorder_point.number, form.reorder_quantity.number, by=current_user
@@ -129,8 +130,8 @@ def set_reorder(item_id: int, store_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(f"{store.name}: {error.message}", "danger")
-        return _item_page(catalogue.get_item(item_id), 422)
+        error.attach(form)
+        return _reorder_refused(catalogue.get_item(item_id), store, form)
     flash(
         _("Reorder point of %(item)s in %(store)s saved.", item=item.name, store=store.name),
         "success",
@@ -138,10 +139,17 @@ def set_reorder(item_id: int, store_id: int):
     return redirect_to(back)
 
 
-def _item_page(item, status):
+def _reorder_refused(item, store, form: ReorderForm):
+    """The item's page again (422), the message in the store's row beside its inputs."""
     from portal.blueprints.inventory.views import _show_item
 
-    return _show_item(item, status)
+    bad = [name for name in ("reorder_point", "reorder_quantity") if form[name].errors]
+    message = next(
+        iter([*form.form_errors, *(e for name in bad for e in form[name].errors)]),
+        _("Reload the page and try again."),
+    )
+    refused = {"store_id": store.id, "fields": bad, "message": message, "form": form}
+    return _show_item(item, 422, reorder_refused=refused)
 
 
 # --- stores -------------------------------------------------------------------------------------

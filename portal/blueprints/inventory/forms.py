@@ -28,6 +28,7 @@ from portal.forms import PortalForm, nfkc, no_invisible, optional_int, upper
 from portal.i18n import lazy_gettext as _l
 from portal.idempotency import IdempotentForm
 from portal.security import LARGEST_ID
+from portal.submit import VersionField
 
 NUMBER = re.compile(r"^\d{1,9}(\.\d{1,6})?$")
 
@@ -126,6 +127,7 @@ class ItemForm(PortalForm):
         validators=[Optional()],
         validate_choice=False,
     )
+    version = VersionField()  # of the item the page was loaded with
 
 
 class ReorderForm(PortalForm):

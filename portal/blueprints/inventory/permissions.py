@@ -80,7 +80,10 @@ def can_request(user, obj=None) -> bool:
 
 def can_see_request(user, request) -> bool:
     return in_property(user, request.property_id) and (
-        request.requester_id == user.id or can_decide(user, request) or keeps_stores(user)
+        request.requester_id == user.id
+        or can_decide(user, request)
+        or keeps_stores(user)
+        or can_issue_request(user, request)
     )
 
 

@@ -209,7 +209,13 @@ def approve_request(request_id: int):
         requests.approve(found, approved, by=current_user, note=form.note.data or "")
         db.session.commit()
     except DomainError as error:
-        return _refused(request_id, error.message, form)
+        if error.field != "lines":  # taken meanwhile: a conflict
+            return _refused(request_id, error.message, form)
+        db.session.rollback()  # a quantity that cannot be: bad input, said above the lines
+        form.form_errors.append(error.message)
+        return render_form(
+            "inventory/request.html", "request_panel", **_context(_request(request_id), form)
+        )
     flash(_("Request %(no)s approved: the store issues it.", no=found.id), "success")
     return _done(found)
 

@@ -55,7 +55,10 @@ def check_quantity(item: Item, quantity, field: str = "quantity") -> Decimal:
         raise DomainError(_("A quantity is at most 999,999."), field)
     if item.unit_enum.whole and quantity != quantity.to_integral_value():
         raise DomainError(
-            _("%(unit)s are counted whole: give a whole number.", unit=item.unit_enum.label),
+            _(
+                "Give a whole number: this item is counted by the %(unit)s.",
+                unit=item.unit_enum.label,
+            ),
             field,
         )
     if quantity != quantity.quantize(THOUSANDTH):

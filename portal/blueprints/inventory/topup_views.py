@@ -92,6 +92,11 @@ def top_up(room_id: int):
     except DomainError as error:
         db.session.rollback()
         db.session.expire_all()
+        if error.field:  # a quantity that cannot be: bad input, under its line
+            errors[int(error.field.removeprefix("short-"))] = error.message
+            return render_form(
+                "inventory/top_up.html", "top_up", **_context(_room(room_id), form, shorts, errors)
+            )
         form.form_errors.append(error.message)
         return render(
             "inventory/top_up.html",
@@ -111,8 +116,9 @@ def _room_type(room_type_id: int):
     from portal.blueprints.rosters.models import RoomType
 
     room_type = db.session.get(RoomType, bounded_id(room_type_id))
-    if room_type is None or not in_property(current_user, room_type.property_id):
+    if room_type is None:
         abort(404)
+    require(can_view_stock, room_type)
     return room_type
 
 

@@ -154,8 +154,9 @@ def _check_cleaning(room, cleaning_id: int) -> None:
 
 
 def top_up(room, cleaning_id: int | None, shorts: dict[int, object], *, by: User) -> TopUp:
-    """Issue what is short of par to the room, from the floor's pantry, in one go or not at
-    all. `shorts`: item id -> quantity (0 or missing: nothing short)."""
+    """Issue what is short of par to the room after its cleaning `cleaning_id`, from the
+    floor's pantry, in one go or not at all, once per cleaning. `shorts`: item id -> quantity
+    (0 or missing: nothing short)."""
     kit = {par.item_id: par for par in par_kit(room.room_type_id)}
     if not kit:
         raise DomainError(_("This room type has no par kit yet: ask the stores to set one."))
@@ -165,20 +166,25 @@ def top_up(room, cleaning_id: int | None, shorts: dict[int, object], *, by: User
         if par is None:
             raise DomainError(_("Only the items of the room's par kit are topped up."))
         value = Decimal(value or 0)
+        field = f"short-{item_id}"
         if not value.is_finite() or value < 0 or value > par.quantity:
             raise DomainError(
                 _(
                     "%(item)s: between 0 and the par of %(par)s.",
                     item=par.item.name,
                     par=stock.quantity_text(par.quantity),
-                )
+                ),
+                field,
             )
         if value:
-            wanted[item_id] = stock.check_quantity(par.item, value)
+            wanted[item_id] = stock.check_quantity(par.item, value, field)
     if not wanted:
         raise DomainError(_("Nothing is short: nothing to issue."))
-    if cleaning_id is not None:
-        _check_cleaning(room, cleaning_id)
+    if cleaning_id is None:  # once per cleaning: without one, every tap would issue again
+        raise DomainError(
+            _("A room is topped up after its cleaning: this one has none on record yet.")
+        )
+    _check_cleaning(room, cleaning_id)
     previous = done_for(cleaning_id)
     if previous is not None:
         raise _already(previous)

@@ -99,7 +99,9 @@ def item_detail(item_id: int):
     return _show_item(_item(item_id))
 
 
-def _show_item(item, status: int = 200, reverse_form: ReverseForm | None = None):
+def _show_item(
+    item, status: int = 200, reverse_form: ReverseForm | None = None, reorder_refused=None
+):
     store_id = int_arg("store", 0, 0, LARGEST_ID)
     kind = request.args.get("kind") or ""
     if kind not in KIND_LABELS:
@@ -122,6 +124,7 @@ def _show_item(item, status: int = 200, reverse_form: ReverseForm | None = None)
         may_keep_items=can_keep_items(current_user, item),
         may_reverse=can_reverse(current_user, item),
         reverse_form=reverse_form or ReverseForm(),
+        reorder_refused=reorder_refused,
     )
 
 
@@ -159,8 +162,8 @@ def item_history_csv(item_id: int):
                 m.id,
                 fmt_datetime(m.at),
                 m.kind_enum.label,
-                m.store.code,
-                m.to_store.code if m.to_store else "",
+                safe_cell(m.store.code),
+                safe_cell(m.to_store.code if m.to_store else ""),
                 stock.quantity_text(m.change),
                 item.unit_enum.label,
                 m.unit_cost,
