@@ -117,12 +117,18 @@ def _written(url: str) -> int:
     try:
         with engine.connect() as conn:
             item_id = conn.scalar(select(Item.id).where(Item.code == "BENCH-001"))
-            issued = conn.scalar(
+            # One statement, one snapshot: a request that a worker still finishes after wrk
+            # stopped must not commit between the count and the stock read.
+            issued = (
                 select(func.count())
                 .select_from(Movement)
                 .where(Movement.item_id == item_id, Movement.kind == "issue")
+                .scalar_subquery()
             )
-            left = conn.scalar(select(StockLevel.on_hand).where(StockLevel.item_id == item_id))
+            row = conn.execute(
+                select(StockLevel.on_hand, issued).where(StockLevel.item_id == item_id)
+            ).one()
+            left, issued = row[0], row[1]
     finally:
         engine.dispose()
     if Decimal(left) != STOCK - issued:

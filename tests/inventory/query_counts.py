@@ -63,7 +63,7 @@ CASES = [
         "inventory.top_up_form",
         "employee",
         "/inventory/rooms/{inv_room}/top-up",
-        6,
+        7,
         expect="Top up to par",
     ),
     Case("inventory.par_kits", "manager", "/inventory/par", 3, expect="Bath towel"),
@@ -142,6 +142,9 @@ def world(prop, ids):
     db.session.flush()
     helpers.par_kit(kind, {towel: 2, soap: 2}, by=keeper)
     asker = factories.person("employee", prop=prop, dept="HK")
+    from tests.rosters.helpers import cleaning_row
+
+    cleaning_row(room, asker, finished=True)  # topped up after its cleaning
     made = requests.create(asker, main, "Room 501", [(towel, 2), (soap, 4)])
     from portal.blueprints.inventory import reorder
 

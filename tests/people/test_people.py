@@ -1,6 +1,7 @@
 """People admin: list, create, edit, deactivate, reset; bad input writes nothing."""
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -28,6 +29,7 @@ def valid_form(prop, **overrides):
         "phone": "+86 139 0000 1111",
         "hire_date": "2026-10-01",
         "locale": "zh_Hans",
+        "idempotency_key": secrets.token_urlsafe(18),  # as the form carries one
     }
     data.update(overrides)
     return data

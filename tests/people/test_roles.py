@@ -2,6 +2,7 @@
 or group admin. Every account records when and by whom it got its role."""
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -30,6 +31,7 @@ def account_form(prop, role: str, **overrides) -> dict:
         "phone": "",
         "hire_date": "",
         "locale": "",
+        "idempotency_key": secrets.token_urlsafe(18),  # as the form carries one
     }
     data.update(overrides)
     return data

@@ -114,6 +114,7 @@ def test_through_the_pages_no_button_and_refused_then_another_manager_approves(
         "grade": "manager",
         "username": "wu.lei",
         "password": "chosen-by-author-2026",
+        "idempotency_key": "approver-independence-key-01",
     }
     db.session.commit()
     assert client.post_form("/people/new", form).status_code == 303

@@ -686,12 +686,21 @@ class _Ledger:
             "person_id": move.person.id if move.person else None,
             "supplier": move.supplier,
             "reason": move.reason,
-            "note": move.note,
+            "note": _own(move.note, move.by),
             "reverses_id": None,
             "request_id": move.request.id if move.request else None,
             "by_id": move.by.id,
             "at": move.at,
         }
+
+
+def _own(text: str | None, person) -> str | None:
+    """The demo's free text is kept as "English / 中文": what a person types is in their own
+    language (the Chinese half for those who use the portal in Chinese)."""
+    if not text or " / " not in text:
+        return text
+    english, chinese = text.split(" / ", 1)
+    return chinese if (person.locale or "").startswith("zh") else english
 
 
 # --- the seeder ----------------------------------------------------------------------------
@@ -1027,8 +1036,8 @@ def _request(ledger: _Ledger, store, requester, for_where, note, lines, **fields
         requester_id=requester.id,
         department_id=requester.department_id,
         store_id=store.id,
-        for_where=for_where,
-        note=note,
+        for_where=_own(for_where, requester),
+        note=_own(note, requester),
         **fields,
     )
     request.lines = [
@@ -1074,7 +1083,7 @@ def _issued_request(ledger: _Ledger, store, requester, approver, days_ago, spec)
             storekeeper,
             department=requester.department,
             person=requester,
-            note=for_where,
+            note=_own(for_where, requester),
             request=request,
         )
         for code, _asked, approved in lines
@@ -1104,7 +1113,7 @@ def _past_requests(ledger: _Ledger, main: Store) -> dict[str, list[User]]:
                 "status": RequestStatus.REJECTED,
                 "decided_by_id": approver.id,
                 "decided_at": asked_at + timedelta(hours=3),
-                "decision_note": decision[0],
+                "decision_note": _own(decision[0], approver),
             }
         lines = [(c, q, None) for c, q in lines]
         _request(
@@ -1151,15 +1160,27 @@ def _current_requests(ledger: _Ledger, main: Store, crews: dict[str, list[User]]
         crew = crews.get(code)
         if crew:
             requester = crew[(n + 1) % len(crew)]
-            supply.create(requester, main, for_where, _lines(ledger, lines), note=note or "")
+            supply.create(
+                requester,
+                main,
+                _own(for_where, requester),
+                _lines(ledger, lines),
+                note=_own(note, requester) or "",
+            )
     code, for_where, note, lines, decision = APPROVED_REQUEST
     crew, approver = crews.get(code), ledger.supervisor_of(code)
     if crew and approver is not None:
-        request = supply.create(crew[0], main, for_where, _lines(ledger, lines), note=note or "")
+        request = supply.create(
+            crew[0],
+            main,
+            _own(for_where, crew[0]),
+            _lines(ledger, lines),
+            note=_own(note, crew[0]) or "",
+        )
         approved = {
             line.id: Decimal(spec[2]) for line, spec in zip(request.lines, lines, strict=True)
         }
-        supply.approve(request, approved, by=approver, note=decision)
+        supply.approve(request, approved, by=approver, note=_own(decision, approver))
 
 
 def _seed_spa(ledger: _Ledger) -> None:
@@ -1209,4 +1230,10 @@ def _seed_spa(ledger: _Ledger) -> None:
     ledger.write()
     for_where, note, lines = SPA_OPEN_REQUEST
     if len(crew) > 1:
-        supply.create(crew[1], spa_store, for_where, _lines(ledger, lines), note=note or "")
+        supply.create(
+            crew[1],
+            spa_store,
+            _own(for_where, crew[1]),
+            _lines(ledger, lines),
+            note=_own(note, crew[1]) or "",
+        )
