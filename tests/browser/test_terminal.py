@@ -302,8 +302,20 @@ def swap(page, region) -> list[str]:
         return []
 
 
-def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None):
+def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None, inventory=None):
     sop, emp = people["sop"][0], people["employee"][0]
+    # The inventory module's pages, where it is registered: stock, an item and its movement
+    # form, a request, a new request, the room's top-up and its room type's par kit.
+    item_id, request_id, room_type_id = inventory or (None, None, None)
+    stores = [
+        "/inventory/",
+        f"/inventory/items/{item_id}",
+        f"/inventory/items/{item_id}/move?kind=issue",
+        f"/inventory/requests/{request_id}",
+        "/inventory/requests/new",
+        f"/inventory/rooms/{room_id}/top-up",
+        f"/inventory/par/{room_type_id}",
+    ]
     # The training module's pages, where it is registered (its ids made by the test).
     session_id, programme_id = training or (None, None)
     sup_training = [
@@ -362,6 +374,7 @@ def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None):
                 if room_id
                 else []
             ),
+            *(stores if inventory else []),
         ],
         people["employee"][1]: [f"/sops/{sop}", *(["/rosters/mine"] if room_id else [])],
     }
@@ -414,6 +427,23 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
                 room = roster_helpers.room(prop, "301", floor=3)
                 roster_helpers.listed(room, attendant)
                 room_id = room.id
+        inventory = None
+        if "inventory" in app.blueprints and room_id:
+            from portal.blueprints.inventory import requests as supply
+            from portal.blueprints.inventory.models import StoreKind
+            from tests.inventory import helpers as inventory_helpers
+
+            admin = _db.session.scalar(select(User).where(User.username == "b.admin"))
+            with app.test_request_context():
+                main = inventory_helpers.store(prop, StoreKind.MAIN, name_en="Main store")
+                pantry = inventory_helpers.store(prop, StoreKind.PANTRY, floor=3)
+                towel = inventory_helpers.item(prop, "Bath towel")
+                inventory_helpers.stocked(main, towel, 40, by=admin)
+                inventory_helpers.stocked(pantry, towel, 20, by=admin)
+                inventory_helpers.par_kit(room.room_type, {towel: 2}, by=admin)
+                roster_helpers.cleaning_row(room, attendant, finished=True)
+                asked = supply.create(attendant, main, "Room 301", [(towel, 2)])
+                inventory = (towel.id, asked.id, room.room_type_id)
         _db.session.commit()
         draft_id, prop_id = draft.id, prop.id
         _db.session.remove()
@@ -425,7 +455,9 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
     template_rendered.connect(record, app)
     checked = []
     try:
-        for who, paths in walk(people, draft_id, prop_id, training, drill_id, room_id).items():
+        for who, paths in walk(
+            people, draft_id, prop_id, training, drill_id, room_id, inventory
+        ).items():
             page = new_page("tablet", has_touch=True)
             secret = factories.PIN if who.startswith("E") else factories.PASSWORD
             sign_in(page, live_server, who, secret)

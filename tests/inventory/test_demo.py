@@ -259,7 +259,10 @@ def test_each_movement_is_what_the_services_would_write(demo):
             assert move.to_store_id is None or kind is Kind.REVERSAL
         if kind is Kind.RECEIVE:
             assert move.store.kind == StoreKind.MAIN
-            assert move.supplier or "Opening stock" in (move.note or "")
+            assert move.supplier or (move.note or "") in (
+                "Opening stock, counted when the store went live",
+                "上线期初盘点",
+            )
         if kind in (Kind.ISSUE, Kind.RETURN, Kind.TOP_UP):
             assert move.department_id is not None
         if kind is Kind.LOSS:
@@ -454,3 +457,23 @@ def test_nothing_of_one_property_refers_to_the_other(demo):
     for par in _all(select(ParItem)):
         room_type = _db.session.get(RoomType, par.room_type_id)
         assert room_type.property_id == par.property_id == items[par.item_id].property_id
+
+
+def _chinese(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+def test_what_people_typed_is_in_their_own_language(demo):
+    """Notes and "for where" are typed by one person: in their language, never both (an
+    issue of a request carries the request's words)."""
+    typed = [(m.note, m.by) for m in _movements() if m.note and m.request_id is None]
+    typed += [(r.for_where, r.requester) for r in _all(select(SupplyRequest))]
+    typed += [(r.note, r.requester) for r in _all(select(SupplyRequest)) if r.note]
+    assert len(typed) > 100
+    for text, _person in typed:
+        assert not (_chinese(text) and re.search(r"[A-Za-z]{4}", text)), text
+    chinese_writers = {p.id for t, p in typed if _chinese(t)}
+    assert chinese_writers, "someone who uses the portal in Chinese wrote a note"
+    for text, person in typed:
+        if _chinese(text):
+            assert (person.locale or "").startswith("zh") or text.isdigit(), (text, person.locale)
