@@ -47,6 +47,7 @@ class Ids:
     inventory_item_id: int | None = None  # the main store's item with the most movements
     inventory_request_id: int | None = None  # a housekeeping supply request waiting
     inventory_room_type_id: int | None = None  # a room type with a par kit
+    inventory_stocktake_id: int | None = None  # a store being counted
 
 
 @dataclass(frozen=True)
@@ -439,6 +440,25 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("room par kits", "inventory.par_kits", "manager"),
     Route(
+        "a store's stocktakes",
+        "inventory.stocktakes",
+        "manager",
+        values=lambda ids: {"store_id": ids.inventory_store_id},
+    ),
+    Route(
+        "a count sheet being counted",
+        "inventory.stocktake",
+        "manager",
+        values=lambda ids: {"stocktake_id": ids.inventory_stocktake_id},
+    ),
+    Route(
+        "a count's progress",
+        "inventory.stocktake_summary",
+        "manager",
+        FRAGMENT,
+        lambda ids: {"stocktake_id": ids.inventory_stocktake_id},
+    ),
+    Route(
         "a room type's par kit",
         "inventory.par_kit",
         "manager",
@@ -500,6 +520,7 @@ EXCLUDED: dict[str, str] = {
     "rosters.mine": "an attendant's own list (the benchmark's employee is not an attendant)",
     "inventory.purchase_pdf": "PDF",
     "inventory.item_history_csv": "CSV download",
+    "inventory.count_sheet": "PDF",
 }
 
 # Pages that answer a fragment to HX-Request although no GET of the page asks for one (the
@@ -733,6 +754,7 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
             "inventory_item_id",
             "inventory_request_id",
             "inventory_room_type_id",
+            "inventory_stocktake_id",
         }
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
@@ -751,6 +773,7 @@ def _inventory_ids(hotel_id: int, housekeeping_id: int) -> dict:
         return {}
     stores, movements = tables["stores"], tables["stock_movements"]
     requests, par = tables["supply_requests"], tables["room_par_items"]
+    stocktakes = tables["stocktakes"]
     store_id = db.session.scalar(
         select(func.min(stores.c.id)).where(
             stores.c.property_id == hotel_id, stores.c.kind == "main"
@@ -774,6 +797,11 @@ def _inventory_ids(hotel_id: int, housekeeping_id: int) -> dict:
         ),
         "inventory_room_type_id": db.session.scalar(
             select(func.min(par.c.room_type_id)).where(par.c.property_id == hotel_id)
+        ),
+        "inventory_stocktake_id": db.session.scalar(
+            select(func.min(stocktakes.c.id)).where(
+                stocktakes.c.property_id == hotel_id, stocktakes.c.status == "counting"
+            )
         ),
     }
 

@@ -17,6 +17,8 @@ from portal.blueprints.inventory.models import (
     ParItem,
     PurchaseRequest,
     StockLevel,
+    Stocktake,
+    StocktakeLine,
     Store,
     StoreKind,
     SupplyRequest,
@@ -194,7 +196,16 @@ def written() -> dict[str, int]:
     """How many rows each table of the module (and the trail) holds: to prove nothing was."""
     return {
         model.__tablename__: count(model)
-        for model in (Movement, StockLevel, PurchaseRequest, SupplyRequest, TopUp, AuditEvent)
+        for model in (
+            Movement,
+            StockLevel,
+            PurchaseRequest,
+            SupplyRequest,
+            TopUp,
+            Stocktake,
+            StocktakeLine,
+            AuditEvent,
+        )
     }
 
 

@@ -79,6 +79,28 @@ CASES = [
         "inventory.edit_item", "manager", "/inventory/items/{inv_item}/edit", 3, expect="Save item"
     ),
     Case("inventory.store_list", "manager", "/inventory/stores", 2, expect="Main store"),
+    Case(
+        "inventory.stocktakes",
+        "manager",
+        "/inventory/stores/{inv_store}/stocktakes",
+        4,
+        expect="Counts of this store",
+    ),
+    Case(
+        "inventory.stocktake",
+        "manager",
+        "/inventory/stocktakes/{inv_stocktake}",
+        4,
+        expect="1 of 2 items counted",
+    ),
+    Case(
+        "inventory.stocktake_summary",
+        "manager",
+        "/inventory/stocktakes/{inv_stocktake}/summary",
+        3,
+        fragment=True,
+        expect="1 of 2 items counted",
+    ),
     Case("inventory.new_store", "manager", "/inventory/stores/new", 2, expect="Save store"),
     Case(
         "inventory.edit_store",
@@ -92,6 +114,7 @@ CASES = [
 NOT_PAGES = {
     "inventory.purchase_pdf": "a document",
     "inventory.item_history_csv": "a download of an item's movements",
+    "inventory.count_sheet": "a document",
 }
 
 # The ids tests/test_input.py gives the inventory routes' arguments (keys of world()).
@@ -103,6 +126,7 @@ ROUTE_ARGUMENTS = {
     "room_id": "inv_room",
     "movement_id": "inv_movement",
     "purchase_id": "inv_purchase",
+    "stocktake_id": "inv_stocktake",
 }
 
 _numbers = count(1)
@@ -149,6 +173,10 @@ def world(prop, ids):
     from portal.blueprints.inventory import reorder
 
     raised = reorder.raise_purchases(main, by=keeper)
+    from portal.blueprints.inventory import stocktake
+
+    sheet = stocktake.freeze(pantry, by=keeper)
+    stocktake.count(sheet.lines[0], Decimal(19), by=keeper)  # one of two lines counted
     return {
         "inv_item": towel.id,
         "inv_store": main.id,
@@ -157,6 +185,7 @@ def world(prop, ids):
         "inv_room": room.id,
         "inv_movement": issued.id,
         "inv_purchase": raised[0].id if raised else 0,
+        "inv_stocktake": sheet.id,
     }
 
 

@@ -414,6 +414,58 @@ REQUEST_PAGE = re.compile(r"/inventory/requests/\d+")
 item_args = lambda c: {"item_id": stocked(c).id}  # noqa: E731
 OPEN_TO_SUPERVISORS = (Elsewhere("open to every supervisor", code=None),)
 
+
+# --- stocktakes ---------------------------------------------------------------------------------
+def counting(ctx):
+    """The pantry's count sheet, frozen by its keeper (10 towels expected)."""
+    from portal.blueprints.inventory import stocktake
+
+    def build():
+        stocked(ctx)
+        return stocktake.freeze(pantry(ctx), by=keeper(ctx))
+
+    return _once(ctx.world, "counting", build)
+
+
+def count_line(ctx):
+    return counting(ctx).lines[0]
+
+
+def counted_all(ctx):
+    """The pantry's count, every line counted (8 towels: 2 short)."""
+    from portal.blueprints.inventory import stocktake
+
+    def build():
+        stocktake.count(count_line(ctx), Decimal(8), by=keeper(ctx))
+        return counting(ctx)
+
+    return _once(ctx.world, "counted_all", build)
+
+
+def _stocktake_status(status):
+    def check(ctx):
+        from portal.blueprints.inventory.models import Stocktake
+
+        made = _fresh(Stocktake, counting(ctx).id)
+        assert made.status == status and made.closed_by_id == ctx.actor.id
+
+    return check
+
+
+def frozen_now(ctx):
+    from portal.blueprints.inventory.models import Stocktake
+
+    made = db.session.scalar(select(Stocktake).where(Stocktake.store_id == pantry(ctx).id))
+    assert made is not None and made.frozen_by_id == ctx.actor.id
+
+
+def line_counted(ctx):
+    from portal.blueprints.inventory.models import StocktakeLine
+
+    line = _fresh(StocktakeLine, count_line(ctx).id)
+    assert line.counted == 9 and line.counted_by_id == ctx.actor.id
+
+
 ROWS = access.domain(
     "inventory",
     [
@@ -787,6 +839,95 @@ ROWS = access.domain(
                     code=403,
                 ),
             ),
+        ),
+        # --- stocktakes ---------------------------------------------------------------------------
+        Row(
+            "inventory.stocktakes",
+            ALL,
+            page("Stocktakes · Pantry floor 5", "Counts of this store"),
+            args=lambda c: {"store_id": pantry(c).id},
+            given=stocked,
+            obj=pantry,
+            other_department=(Elsewhere("stock open to every supervisor", code=None),),
+        ),
+        Row(
+            "inventory.freeze",
+            DECIDERS,  # can_freeze: a supervisor of the keeping department, the managers
+            redirect(
+                re.compile(r"/inventory/stocktakes/\d+"), "Count sheet frozen", then=frozen_now
+            ),
+            method="POST",
+            args=lambda c: {"store_id": pantry(c).id},
+            given=stocked,
+            data=lambda c: {},
+            obj=pantry,
+            refused=403,
+            other_department=(Elsewhere("pantry kept by HK", code=403),),
+        ),
+        Row(
+            "inventory.stocktake",
+            ALL,
+            page("Stocktake no.", "Bath towel", "0 of 1 items counted"),
+            args=lambda c: {"stocktake_id": counting(c).id},
+            obj=counting,
+            other_department=(Elsewhere("stock open to every supervisor", code=None),),
+        ),
+        Row(
+            "inventory.stocktake_summary",
+            ALL,
+            page("0 of 1 items counted"),
+            args=lambda c: {"stocktake_id": counting(c).id},
+            obj=counting,
+            other_department=(Elsewhere("stock open to every supervisor", code=None),),
+        ),
+        Row(
+            "inventory.count",
+            ALL,  # can_count: who keeps the pantry (housekeeping), its supervisor, managers
+            redirect(
+                lambda c: f"/inventory/stocktakes/{counting(c).id}#line-{count_line(c).id}",
+                then=line_counted,
+            ),
+            method="POST",
+            args=lambda c: {"stocktake_id": counting(c).id, "line_id": count_line(c).id},
+            data=lambda c: {"counted": "9"},
+            obj=counting,
+            refused=403,
+            other_department=(Elsewhere("pantry kept by HK", code=403),),
+        ),
+        Row(
+            "inventory.post_stocktake",
+            MANAGERS,
+            redirect(
+                lambda c: f"/inventory/stocktakes/{counting(c).id}",
+                "Stocktake posted",
+                then=_stocktake_status("posted"),
+            ),
+            method="POST",
+            args=lambda c: {"stocktake_id": counted_all(c).id},
+            data=lambda c: {},
+            obj=counting,
+            refused=403,
+        ),
+        Row(
+            "inventory.cancel_stocktake",
+            MANAGERS,
+            redirect(
+                lambda c: f"/inventory/stocktakes/{counting(c).id}",
+                "Stocktake cancelled",
+                then=_stocktake_status("cancelled"),
+            ),
+            method="POST",
+            args=lambda c: {"stocktake_id": counting(c).id},
+            data=lambda c: {},
+            obj=counting,
+            refused=403,
+        ),
+        Row(
+            "inventory.count_sheet",
+            ALL,
+            pdf("Count sheet", "Pantry floor 5", "LIN-BATH"),
+            args=lambda c: {"stocktake_id": counting(c).id, "lang": "en"},
+            obj=counting,
         ),
     ],
 )

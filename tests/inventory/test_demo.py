@@ -477,3 +477,14 @@ def test_what_people_typed_is_in_their_own_language(demo):
     for text, person in typed:
         if _chinese(text):
             assert (person.locale or "").startswith("zh") or text.isdigit(), (text, person.locale)
+
+
+def test_a_pantry_is_being_counted_two_thirds_done(demo):
+    from portal.blueprints.inventory import stocktake
+    from portal.blueprints.inventory.models import Stocktake, StocktakeStatus
+
+    (sheet,) = _all(select(Stocktake).where(Stocktake.property_id == demo.hotel.id))
+    assert sheet.status == StocktakeStatus.COUNTING and sheet.store.kind == StoreKind.PANTRY
+    progress = stocktake.progress(sheet)
+    assert progress.lines > 10 and progress.counted == progress.lines * 2 // 3
+    assert 0 < progress.variances < progress.counted and progress.value < 0

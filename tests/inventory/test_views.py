@@ -42,6 +42,10 @@ HUGE = 2**63
 
 @pytest.fixture
 def w(db):
+    return hotel_world()
+
+
+def hotel_world() -> SimpleNamespace:
     """The test hotel: a main store (kept by stores and purchasing: 40 bath towels, reorder at
     50, and 5 litres of shampoo), the floor-3 pantry and the linen room (kept by housekeeping:
     20 towels each), a HK attendant and their supervisor, and a storekeeper."""

@@ -1,5 +1,6 @@
 """Inventory and supplies: stores and their items, stock moved only by movements that are never
-edited, room par kits topped up after cleaning, supply requests, and the reorder list."""
+edited, room par kits topped up after cleaning, supply requests, the reorder list and
+stocktakes."""
 
 from flask import Blueprint
 
@@ -22,6 +23,7 @@ def module() -> Module:
         cards,
         reorder_views,
         request_views,
+        stocktake_views,
         topup_views,
         views,
     )
@@ -56,6 +58,11 @@ def module() -> Module:
             "inventory.reorder_set": _l("Reorder point set"),
             "inventory.store_added": _l("Store added"),
             "inventory.store_changed": _l("Store changed"),
+            "inventory.count": _l("Stocktake adjustment posted"),
+            "inventory.stocktake_frozen": _l("Count sheet frozen"),
+            "inventory.counted": _l("Stock counted"),
+            "inventory.stocktake_posted": _l("Stocktake posted"),
+            "inventory.stocktake_cancelled": _l("Stocktake cancelled"),
         },
         audit_objects={
             "stores": _l("Store"),
@@ -66,6 +73,7 @@ def module() -> Module:
             "purchase_requests": _l("Purchase request"),
             "room_top_ups": _l("Room top-up"),
             "room_types": _l("Room type"),
+            "stocktakes": _l("Stocktake"),
         },
         seeder=_seed_demo,
         seed_after=("people", "rosters"),

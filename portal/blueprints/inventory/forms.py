@@ -191,3 +191,14 @@ def line_quantity(raw: str | None, *, required: bool = False) -> tuple[Decimal |
 
 MAX_REQUEST_LINES = 20
 IN_FORM_LINES = 6  # empty rows of a new request (with script, "Add an item" adds more)
+
+
+class FreezeForm(PortalForm):
+    show_expected = BooleanField(
+        _l("Show the counters what the store expects"),
+        description=_l("Leave it off for a blind count: the counters write what they see."),
+    )
+
+
+class CountForm(PortalForm):
+    counted = NumberField(_l("Counted"))

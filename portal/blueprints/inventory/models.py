@@ -125,6 +125,7 @@ class Kind(enum.StrEnum):
     RETURN = "return"  # back from a department: in
     LOSS = "loss"  # lost or damaged, with a reason: out
     REVERSAL = "reversal"  # undoes the movement it points at
+    COUNT = "count"  # a stocktake's adjustment: what was counted less what was expected
 
     @property
     def label(self) -> str:
@@ -139,6 +140,7 @@ KIND_LABELS = {
     Kind.RETURN: pgettext("stock movement", "Returned"),
     Kind.LOSS: pgettext("stock movement", "Loss or damage"),
     Kind.REVERSAL: pgettext("stock movement", "Reversal"),
+    Kind.COUNT: pgettext("stock movement", "Stocktake adjustment"),
 }
 
 # +1: the movement adds to its store's stock; -1: it takes from it (a transfer also adds to
@@ -478,3 +480,97 @@ class PurchaseRequest(db.Model):
     item: Mapped[Item] = relationship()
     store: Mapped[Store] = relationship()
     raised_by = relationship("User")
+
+
+class StocktakeStatus(enum.StrEnum):
+    COUNTING = "counting"
+    POSTED = "posted"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STOCKTAKE_LABELS[self])
+
+
+STOCKTAKE_LABELS = {
+    StocktakeStatus.COUNTING: pgettext("stocktake", "Counting"),
+    StocktakeStatus.POSTED: pgettext("stocktake", "Posted"),
+    StocktakeStatus.CANCELLED: pgettext("stocktake", "Cancelled"),
+}
+
+
+class Stocktake(db.Model):
+    """A count of one store: the count sheet frozen (what each item was expected to be), the
+    counts entered item by item, then the variances posted as adjustments in one step. One
+    stocktake at a time per store."""
+
+    __tablename__ = "stocktakes"
+    __table_args__ = (
+        Index(
+            "uq_stocktakes_counting",
+            "store_id",
+            unique=True,
+            sqlite_where=db.text("status = 'counting'"),
+            postgresql_where=db.text("status = 'counting'"),
+        ),
+        Index("ix_stocktakes_property", "property_id", "status"),
+        CheckConstraint("status IN ('counting', 'posted', 'cancelled')", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    status: Mapped[str] = mapped_column(String(10), default=StocktakeStatus.COUNTING)
+    # A blind count: the counters do not see what the store expects (the poster does).
+    show_expected: Mapped[bool] = mapped_column(default=False)
+    frozen_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    store: Mapped[Store] = relationship()
+    frozen_by = relationship("User", foreign_keys=[frozen_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+    lines: Mapped[list[StocktakeLine]] = relationship(
+        back_populates="stocktake", order_by="StocktakeLine.position"
+    )
+
+    @property
+    def status_enum(self) -> StocktakeStatus:
+        return StocktakeStatus(self.status)
+
+
+class StocktakeLine(db.Model):
+    """One item of the count sheet: expected when frozen, counted (or not yet), at the unit
+    cost of the freeze; the adjustment it posted."""
+
+    __tablename__ = "stocktake_lines"
+    __table_args__ = (
+        UniqueConstraint("stocktake_id", "item_id", name="uq_stocktake_lines_item"),
+        CheckConstraint("counted IS NULL OR counted >= 0", "counted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stocktake_id: Mapped[int] = mapped_column(ForeignKey("stocktakes.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("stock_items.id"))
+    position: Mapped[int] = mapped_column()  # the sheet's order: category, then code
+    expected: Mapped[Decimal] = mapped_column(QUANTITY)
+    unit_cost: Mapped[Decimal] = mapped_column(MONEY)
+    counted: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    counted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("stock_movements.id"))
+
+    stocktake: Mapped[Stocktake] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+    counted_by = relationship("User", foreign_keys=[counted_by_id])
+
+    @property
+    def variance(self) -> Decimal | None:
+        return None if self.counted is None else self.counted - self.expected
+
+    @property
+    def variance_value(self) -> Decimal | None:
+        if self.counted is None:
+            return None
+        return ((self.counted - self.expected) * self.unit_cost).quantize(Decimal("0.01"))

@@ -55,3 +55,40 @@ def purchase_document(store: Store, lang: str) -> Document:
             ),
         },
     )
+
+
+def count_sheet(found, lang: str) -> Document:
+    """The count sheet of a stocktake: item, where, unit, what is expected (on a blind count,
+    left out) and a space to write the count."""
+    from portal.blueprints.inventory import stocktake
+
+    doc = DocumentLanguage(lang)
+    lines = stocktake.lines_of(found)
+    prop = db.session.get(Property, found.property_id)
+    return Document(
+        "inventory/pdf/count_sheet.html",
+        f"count-sheet-{found.store.code}-{found.id}-{doc.lang}.pdf",
+        {
+            "st": found,
+            "store": found.store,
+            "lines": lines,
+            "property": prop,
+            "doc": doc,
+            "lang": doc.lang,
+            "title": _l("Count sheet"),
+            "number": "",
+            "printed_on": local_today(),
+            "record": True,
+            "inputs": (
+                "count-sheet",
+                found.id,
+                doc.lang,
+                local_today().isoformat(),
+                found.show_expected,
+                tuple(
+                    (line.id, str(line.expected), line.item.name_en, line.item.name_zh)
+                    for line in lines
+                ),
+            ),
+        },
+    )

@@ -130,3 +130,23 @@ def can_top_up(user, room) -> bool:
     if has_role(user, Role.SUPERVISOR):
         return any(d.code == HOUSEKEEPING for d in user.supervises)
     return bool(user.active) and _department_code(user) == HOUSEKEEPING
+
+
+def can_count(user, stocktake) -> bool:
+    """Enter counts: whoever keeps the store being counted."""
+    return keeps_store(user, stocktake.store)
+
+
+def can_freeze(user, store) -> bool:
+    """Start a count: a supervisor of the store's department or a manager."""
+    return keeps_store(user, store) and has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def can_post_stocktake(user, stocktake) -> bool:
+    """Post the adjustments (or cancel the count): a manager, in one step."""
+    return is_manager(user) and in_property(user, stocktake.property_id)
+
+
+def sees_expected(user, stocktake) -> bool:
+    """A blind count hides what the store expects from the counters; the manager sees it."""
+    return stocktake.show_expected or can_post_stocktake(user, stocktake)
