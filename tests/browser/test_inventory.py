@@ -139,3 +139,57 @@ def test_a_request_is_approved_for_less_and_issued_without_a_reload(
         issued = _db.session.scalars(select(Movement).where(Movement.request_id == request_id))
         assert [(m.kind, m.quantity) for m in issued] == [("issue", 10)]
         _db.session.remove()
+
+
+def test_a_pantry_is_counted_on_a_tablet_and_posted(app, live_server, new_page, people):
+    """The attendant counts row by row on a tablet (each Save swaps its row and the progress
+    above, no reload, nothing expected shown on a blind count); the manager posts."""
+    from portal.blueprints.inventory import stocktake
+    from portal.blueprints.inventory.models import Stocktake, StocktakeStatus
+
+    with app.test_request_context():
+        prop = factories.property_("BRW")
+        keeper = helpers.manager(prop)
+        pantry = helpers.store(prop, StoreKind.PANTRY, floor=4)
+        towel = helpers.item(prop, "Bath towel")
+        soap = helpers.item(prop, "Soap bar", category="toiletries", unit_cost="0.80")
+        helpers.stocked(pantry, towel, 12, by=keeper)
+        helpers.stocked(pantry, soap, 30, by=keeper)
+        sheet = stocktake.freeze(pantry, by=keeper)
+        lines = {line.item_id: line.id for line in sheet.lines}
+        _db.session.commit()
+        ids = (sheet.id, pantry.id, towel.id, soap.id)
+        _db.session.remove()
+    sheet_id, pantry_id, towel_id, soap_id = ids
+
+    tablet = new_page("tablet", has_touch=True)
+    sign_in(tablet, live_server, people["employee"][1], factories.PIN)
+    tablet.goto(f"{live_server}/inventory/stocktakes/{sheet_id}")
+    found = tablet.evaluate(MEASURE)
+    assert found["overflow"] <= 0 and found["small"] == [], found
+    assert tablet.get_by_text("Expected").count() == 0  # a blind count
+    tablet.evaluate("window.__sameDocument = true")
+    summary = tablet.locator("#stocktake-summary")
+    for item_id, value, done in ((towel_id, "11", "1 of 2"), (soap_id, "30", "2 of 2")):
+        row = tablet.locator(f"#line-{lines[item_id]}")
+        row.locator("input[name=counted]").fill(value)
+        row.get_by_role("button", name="Save").tap()
+        tablet.locator(f"#line-{lines[item_id]}").get_by_text("Counted by").wait_for()
+        summary.get_by_text(f"{done} items counted").wait_for()
+    assert tablet.evaluate("window.__sameDocument") is True
+    assert tablet.locator(f"#line-{lines[towel_id]} input[name=counted]").input_value() == "11"
+    assert _on_hand(app, pantry_id, towel_id) == 12  # nothing moves before the posting
+
+    boss = new_page("tablet", has_touch=True)
+    sign_in(boss, live_server, "b.admin", factories.PASSWORD)
+    boss.goto(f"{live_server}/inventory/stocktakes/{sheet_id}")
+    assert (
+        "1 items differ from what was expected, worth -2.50 in all."
+        in boss.locator("#stocktake-summary").inner_text()
+    )
+    boss.get_by_role("button", name="Post the adjustments").tap()
+    boss.get_by_text("Stocktake posted: the stock now is what was counted.").wait_for()
+    assert _on_hand(app, pantry_id, towel_id) == 11 and _on_hand(app, pantry_id, soap_id) == 30
+    with app.app_context():
+        assert _db.session.get(Stocktake, sheet_id).status == StocktakeStatus.POSTED
+        _db.session.remove()
