@@ -439,6 +439,7 @@ ROUTES: tuple[Route, ...] = (
         values=lambda ids: {"room_id": ids.rosters_room_id},
     ),
     Route("room par kits", "inventory.par_kits", "manager"),
+    Route("spend against budget", "inventory.spend_budget", "manager"),
     Route(
         "a store's stocktakes",
         "inventory.stocktakes",

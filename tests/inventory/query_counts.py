@@ -9,6 +9,7 @@ from portal.blueprints.inventory import requests, stock
 from portal.blueprints.inventory.models import Category, StoreKind
 from portal.blueprints.rosters.models import Room, RoomType
 from portal.extensions import db
+from portal.i18n import local_today
 from tests import factories
 from tests.inventory import helpers
 from tests.test_query_counts import Case
@@ -79,6 +80,14 @@ CASES = [
         "inventory.edit_item", "manager", "/inventory/items/{inv_item}/edit", 3, expect="Save item"
     ),
     Case("inventory.store_list", "manager", "/inventory/stores", 2, expect="Main store"),
+    Case("inventory.spend_budget", "manager", "/inventory/budget", 4, expect="The whole property"),
+    Case(
+        "inventory.spend_budget",
+        "manager",
+        "/inventory/budget?month=2026-11&department={inv_department}",
+        4,
+        expect="The last 12 months",
+    ),
     Case(
         "inventory.stocktakes",
         "manager",
@@ -173,8 +182,9 @@ def world(prop, ids):
     from portal.blueprints.inventory import reorder
 
     raised = reorder.raise_purchases(main, by=keeper)
-    from portal.blueprints.inventory import stocktake
+    from portal.blueprints.inventory import budget, stocktake
 
+    budget.set_budget(hk, budget.first_of(local_today()), Decimal(500), by=keeper)
     sheet = stocktake.freeze(pantry, by=keeper)
     stocktake.count(sheet.lines[0], Decimal(19), by=keeper)  # one of two lines counted
     return {
@@ -186,6 +196,7 @@ def world(prop, ids):
         "inv_movement": issued.id,
         "inv_purchase": raised[0].id if raised else 0,
         "inv_stocktake": sheet.id,
+        "inv_department": hk.id,
     }
 
 

@@ -466,6 +466,15 @@ def line_counted(ctx):
     assert line.counted == 9 and line.counted_by_id == ctx.actor.id
 
 
+def budget_set(ctx):
+    from portal.blueprints.inventory.models import Budget
+
+    made = db.session.scalar(
+        select(Budget).where(Budget.department_id == ctx.world.department().id)
+    )
+    assert made is not None and made.amount == 1500 and made.set_by_id == ctx.actor.id
+
+
 ROWS = access.domain(
     "inventory",
     [
@@ -928,6 +937,22 @@ ROWS = access.domain(
             pdf("Count sheet", "Pantry floor 5", "LIN-BATH"),
             args=lambda c: {"stocktake_id": counting(c).id, "lang": "en"},
             obj=counting,
+        ),
+        # --- cost control --------------------------------------------------------------------
+        Row(
+            "inventory.spend_budget",
+            MANAGERS,  # can_view_budget: the managers and the supervisors of the stores
+            page("Spend against budget", "The whole property", "The last 12 months"),
+        ),
+        Row(
+            "inventory.set_budget",
+            MANAGERS,
+            redirect(re.compile(r"/inventory/budget\?month=\d{4}-\d{2}"), then=budget_set),
+            method="POST",
+            args=lambda c: {"department_id": c.world.department().id},
+            data=lambda c: {"amount": "1500"},
+            obj=lambda c: c.world.department(),
+            refused=403,
         ),
     ],
 )

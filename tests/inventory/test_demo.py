@@ -488,3 +488,19 @@ def test_a_pantry_is_being_counted_two_thirds_done(demo):
     progress = stocktake.progress(sheet)
     assert progress.lines > 10 and progress.counted == progress.lines * 2 // 3
     assert 0 < progress.variances < progress.counted and progress.value < 0
+
+
+def test_a_year_of_budgets_most_months_within_the_90_percent_line(demo):
+    from portal.blueprints.inventory import budget
+    from portal.i18n import local_today
+
+    found = budget.figures(demo.hotel.id, budget.first_of(local_today()))
+    lines = [
+        budget.Line(None, month, amount, found.spent.get(key, Decimal("0.00")))
+        for key, amount in found.planned.items()
+        for month in [key[1]]
+    ]
+    assert len({d for d, _m in found.planned}) >= 3  # housekeeping, F&B, engineering...
+    states = Counter(line.state for line in lines)
+    assert states["within"] > len(lines) / 2, states
+    assert states["near"] + states["over"] > 0, states  # a busy month shows on the chart

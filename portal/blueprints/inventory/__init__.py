@@ -20,6 +20,7 @@ def _seed_demo() -> bool:
 def module() -> Module:
     from portal.blueprints.inventory import (  # noqa: F401 - the routes
         admin_views,
+        budget_views,
         cards,
         reorder_views,
         request_views,
@@ -63,6 +64,7 @@ def module() -> Module:
             "inventory.counted": _l("Stock counted"),
             "inventory.stocktake_posted": _l("Stocktake posted"),
             "inventory.stocktake_cancelled": _l("Stocktake cancelled"),
+            "inventory.budget_set": _l("Supply budget set"),
         },
         audit_objects={
             "stores": _l("Store"),
@@ -74,6 +76,7 @@ def module() -> Module:
             "room_top_ups": _l("Room top-up"),
             "room_types": _l("Room type"),
             "stocktakes": _l("Stocktake"),
+            "supply_budgets": _l("Supply budget"),
         },
         seeder=_seed_demo,
         seed_after=("people", "rosters"),

@@ -52,6 +52,7 @@ from sqlalchemy import insert, select
 from portal.blueprints.inventory import requests as supply
 from portal.blueprints.inventory.models import (
     SIGN,
+    Budget,
     Category,
     Item,
     Kind,
@@ -871,6 +872,40 @@ def _seed_hotel(ledger: _Ledger) -> None:
     _purchase(ledger, main, LOW[0])
     _current_requests(ledger, main, crews)
     _stocktake_under_way(ledger, pantries, hk)
+    _budgets(ledger)
+
+
+def _budgets(ledger: _Ledger) -> None:
+    """A year of monthly supply budgets for each department that draws on the stores: a bit
+    above what it usually spends, so most months are within 90% and a busy one is not."""
+    from portal.blueprints.inventory import budget
+
+    this = budget.first_of(local_today())
+    months = [budget.add_months(this, n) for n in range(-11, 1)]
+    spent = budget.spend(ledger.prop.id, months)
+    by_department: dict[int, list[Decimal]] = defaultdict(list)
+    for (department_id, _month), value in spent.items():
+        by_department[department_id].append(value)
+    setter = ledger.managers[0]
+    rows = []
+    for department_id, values in by_department.items():
+        usual = sorted(values)[len(values) // 2]
+        if usual <= 0:
+            continue
+        amount = Decimal(math.ceil(float(usual) * 1.12 / 100) * 100)
+        rows += [
+            {
+                "property_id": ledger.prop.id,
+                "department_id": department_id,
+                "month": month,
+                "amount": amount,
+                "set_by_id": setter.id,
+                "set_at": ledger.at(0, 9),
+            }
+            for month in months
+        ]
+    if rows:
+        db.session.execute(insert(Budget), rows)
 
 
 def _stocktake_under_way(ledger: _Ledger, pantries: dict, hk) -> None:

@@ -202,3 +202,7 @@ class FreezeForm(PortalForm):
 
 class CountForm(PortalForm):
     counted = NumberField(_l("Counted"))
+
+
+class BudgetForm(PortalForm):
+    amount = NumberField(_l("Budget"))

@@ -13,7 +13,7 @@ kilograms in up to three decimals. Money is Decimal too (unit cost and each move
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -574,3 +574,22 @@ class StocktakeLine(db.Model):
         if self.counted is None:
             return None
         return ((self.counted - self.expected) * self.unit_cost).quantize(Decimal("0.01"))
+
+
+class Budget(db.Model):
+    """What a department may spend on supplies in a month (cost control: within 90% of it)."""
+
+    __tablename__ = "supply_budgets"
+    __table_args__ = (
+        UniqueConstraint("department_id", "month", name="uq_supply_budgets_month"),
+        Index("ix_supply_budgets_property", "property_id", "month"),
+        CheckConstraint("amount >= 0", "amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    month: Mapped[date] = mapped_column()  # its first day
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

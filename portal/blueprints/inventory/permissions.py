@@ -150,3 +150,12 @@ def can_post_stocktake(user, stocktake) -> bool:
 def sees_expected(user, stocktake) -> bool:
     """A blind count hides what the store expects from the counters; the manager sees it."""
     return stocktake.show_expected or can_post_stocktake(user, stocktake)
+
+
+def can_view_budget(user, obj=None) -> bool:
+    """Spend against budget: the managers and whoever runs the stores."""
+    return runs_stores(user) and (obj is None or in_property(user, obj.property_id))
+
+
+def can_set_budget(user, department) -> bool:
+    return is_manager(user) and in_property(user, department.property_id)

@@ -21,6 +21,7 @@ from portal.blueprints.inventory.permissions import (
     can_keep_items,
     can_move_stock,
     can_reverse,
+    can_view_budget,
     can_view_stock,
     keeps_store,
 )
@@ -91,6 +92,7 @@ def stock_list():
         below=below,
         categories=CATEGORY_LABELS,
         may_keep_items=can_keep_items(current_user),
+        may_see_budget=can_view_budget(current_user),
     )
 
 
