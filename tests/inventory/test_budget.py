@@ -17,6 +17,7 @@ from portal.blueprints.inventory import budget, stock
 from portal.blueprints.inventory.models import Budget, Movement
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.i18n import local_today
 from tests import factories
 from tests.conftest import text_of, visible_text
 from tests.inventory import helpers as h
@@ -207,3 +208,29 @@ def test_odd_months_in_the_address_fall_back_to_this_month(client, db, login_as)
         response = client.get(f"/inventory/budget?month={month}&department={2**63}")
         assert response.status_code == 200, month
         assert budget.first_of(date.today()).strftime("%Y-%m") in text_of(response)
+
+
+def test_the_managers_home_card_shows_this_months_spend(client, db, login_as):
+    from tests.inventory.test_views import card_text
+
+    boss = login_as("manager")
+    prop = boss.property
+    keeper = h.storekeeper(prop)
+    main = h.store(prop, name_en="Main store")
+    towel = h.item(prop, "Bath towel", unit_cost="2.50")
+    h.stocked(main, towel, 100, by=keeper)
+    hk = factories.department(prop, "HK")
+    assert card_text(client, "supply-budget") == ""  # nothing spent, no budget: no card
+    stock.issue(towel, main, Decimal(38), by=keeper, department=hk)  # 95.00 this month
+    budget.set_budget(hk, budget.first_of(local_today()), Decimal("100"), by=boss)
+    db.session.commit()
+    text = card_text(client, "supply-budget")
+    assert "Spent this month 95.00" in text and "Budget this month 100.00" in text
+    assert "95% of the budget" in text and "Past the 90% line" in text
+
+
+def test_a_housekeeping_supervisor_has_no_budget_card(client, db, login_as):
+    from tests.inventory.test_views import card_text
+
+    login_as("supervisor")
+    assert card_text(client, "supply-budget") == ""

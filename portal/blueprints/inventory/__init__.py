@@ -95,5 +95,12 @@ def module() -> Module:
                 numbers=cards.stores_numbers,
                 numbers_sql=cards.stores_numbers_sql,
             ),
+            Card(
+                cards.budget_card,
+                frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+                order=25,
+                numbers=cards.budget_numbers,
+                numbers_sql=cards.budget_numbers_sql,
+            ),
         ],
     )

@@ -9,7 +9,7 @@ query to the home page.
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from portal.blueprints.inventory.catalogue import BELOW
 from portal.blueprints.inventory.models import (
@@ -140,4 +140,90 @@ def stores_card(user, values: dict) -> dict | None:
         "title": _("Supplies"),
         "numbers": numbers,
         "link": (queue, _("Requests waiting")),
+    }
+
+
+# --- spend against budget (the managers, and whoever runs the stores) ---------------------------
+def budget_numbers(user) -> Numbers:
+    from portal.blueprints.inventory import budget
+    from portal.i18n import local_today
+
+    month = budget.first_of(local_today())
+    return Numbers(
+        "budget",
+        {
+            "inventory_month": month,
+            "inventory_month_start": budget._start(month),
+            "inventory_month_end": budget._start(budget.add_months(month, 1)),
+        },
+    )
+
+
+def budget_numbers_sql(_shape) -> dict:
+    from portal.blueprints.inventory.models import Budget, Movement
+
+    here = bindparam("card_property_id")
+    signed = case((Movement.change < 0, Movement.value), else_=-Movement.value)
+    return {
+        "supplies_spent": (
+            select(func.coalesce(func.sum(signed), 0))
+            .where(
+                Movement.property_id == here,
+                Movement.department_id.is_not(None),
+                Movement.at >= bindparam("inventory_month_start"),
+                Movement.at < bindparam("inventory_month_end"),
+            )
+            .scalar_subquery()
+        ),
+        "supplies_budget": (
+            select(func.sum(Budget.amount))
+            .where(Budget.property_id == here, Budget.month == bindparam("inventory_month"))
+            .scalar_subquery()
+        ),
+    }
+
+
+def budget_card(user, values: dict) -> dict | None:
+    from decimal import Decimal
+
+    from portal.blueprints.inventory import budget
+    from portal.blueprints.inventory.permissions import can_view_budget
+    from portal.i18n import fmt_money, local_today
+
+    if not can_view_budget(user):
+        return None
+    spent = Decimal(str(values["supplies_spent"] or 0)).quantize(Decimal("0.01"))
+    planned = values["supplies_budget"]
+    planned = None if planned is None else Decimal(str(planned))
+    if planned is None and not spent:
+        return None
+    line = budget.Line(None, budget.first_of(local_today()), planned, spent)
+    rows = [(_("Spent this month"), fmt_money(spent))]
+    if planned is not None:
+        rows.append((_("Budget this month"), fmt_money(planned)))
+    state = {
+        "none": _("No budget"),
+        "within": _("Within 90%%") % {},
+        "near": _("Past the 90%% line") % {},
+        "over": _("Over budget"),
+    }[line.state]
+    cls = {"none": "text-bg-secondary", "within": "text-bg-success"}.get(
+        line.state, "text-bg-warning" if line.state == "near" else "text-bg-danger"
+    )
+    url = url_for("inventory.spend_budget")
+    return {
+        "id": "supply-budget",
+        "icon": "building",
+        "title": _("Spend against budget"),
+        "rows": rows,
+        "entries": [
+            {
+                "url": url,
+                "label": _("%(share)s%% of the budget", share=line.share)
+                if line.share is not None
+                else _("Set the month's budgets"),
+                "badge": {"text": state, "cls": cls, "icon": "info-circle-fill"},
+            }
+        ],
+        "link": (url, _("Spend against budget")),
     }
