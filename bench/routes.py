@@ -447,6 +447,12 @@ ROUTES: tuple[Route, ...] = (
         values=lambda ids: {"store_id": ids.inventory_store_id},
     ),
     Route(
+        "a store's cycle-count plan",
+        "inventory.cycle_count",
+        "manager",
+        values=lambda ids: {"store_id": ids.inventory_store_id},
+    ),
+    Route(
         "a count sheet being counted",
         "inventory.stocktake",
         "manager",

@@ -27,6 +27,7 @@ def upgrade():
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("show_expected", sa.Boolean(), nullable=False),
+        sa.Column("cycle", sa.Boolean(), nullable=False),
         sa.Column("frozen_by_id", sa.Integer(), nullable=False),
         sa.Column("frozen_at", portal.database.UTCDateTime(), nullable=False),
         sa.Column("closed_by_id", sa.Integer(), nullable=True),

@@ -89,6 +89,13 @@ CASES = [
         expect="The last 12 months",
     ),
     Case(
+        "inventory.cycle_count",
+        "manager",
+        "/inventory/stores/{inv_store}/cycle-count",
+        6,
+        expect="Due for counting",
+    ),
+    Case(
         "inventory.stocktakes",
         "manager",
         "/inventory/stores/{inv_store}/stocktakes",

@@ -932,6 +932,29 @@ ROWS = access.domain(
             refused=403,
         ),
         Row(
+            "inventory.cycle_count",
+            ALL,
+            page("Cycle counts · Pantry floor 5", "Due for counting", "Bath towel"),
+            args=lambda c: {"store_id": pantry(c).id},
+            given=stocked,
+            obj=pantry,
+            other_department=(Elsewhere("stock open to every supervisor", code=None),),
+        ),
+        Row(
+            "inventory.freeze_cycle",
+            DECIDERS,
+            redirect(
+                re.compile(r"/inventory/stocktakes/\d+"), "Count sheet frozen", then=frozen_now
+            ),
+            method="POST",
+            args=lambda c: {"store_id": pantry(c).id},
+            given=stocked,
+            data=lambda c: {},
+            obj=pantry,
+            refused=403,
+            other_department=(Elsewhere("pantry kept by HK", code=403),),
+        ),
+        Row(
             "inventory.count_sheet",
             ALL,
             pdf("Count sheet", "Pantry floor 5", "LIN-BATH"),

@@ -523,6 +523,8 @@ class Stocktake(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=StocktakeStatus.COUNTING)
     # A blind count: the counters do not see what the store expects (the poster does).
     show_expected: Mapped[bool] = mapped_column(default=False)
+    # A cycle count: only the items due by the cycle-count plan, not the whole store.
+    cycle: Mapped[bool] = mapped_column(default=False)
     frozen_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

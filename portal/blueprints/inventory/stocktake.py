@@ -116,26 +116,35 @@ def progress(stocktake: Stocktake) -> Progress:
     return Progress(lines=row[0], counted=row[1], variances=row[2], value=value)
 
 
-def freeze(store: Store, *, by: User, show_expected: bool = False) -> Stocktake:
-    """The count sheet of every item the store keeps, as it stands now. Refused while another
-    count of the store is under way (the one already there is named)."""
+def freeze(
+    store: Store, *, by: User, show_expected: bool = False, item_ids: list[int] | None = None
+) -> Stocktake:
+    """The count sheet of every item the store keeps (or, for a cycle count, of `item_ids`),
+    as it stands now. Refused while another count of the store is under way (the one already
+    there is named)."""
     if not store.active:
         raise DomainError(_("This store is closed: it is not counted."))
     running = counting_in(store)
     if running is not None:
         raise _already(running)
-    levels = db.session.execute(
+    statement = (
         select(StockLevel.item_id, StockLevel.on_hand, Item.unit_cost, Item.category, Item.code)
         .join(Item, Item.id == StockLevel.item_id)
         .where(StockLevel.store_id == store.id, Item.active.is_(True))
-    ).all()
+    )
+    if item_ids is not None:
+        statement = statement.where(StockLevel.item_id.in_(item_ids or [0]))
+    levels = db.session.execute(statement).all()
     if not levels:
+        if item_ids is not None:
+            raise DomainError(_("No item of this store is due for counting."))
         raise DomainError(_("This store keeps no item yet: there is nothing to count."))
     levels.sort(key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.code))
     made = Stocktake(
         property_id=store.property_id,
         store_id=store.id,
         show_expected=bool(show_expected),
+        cycle=item_ids is not None,
         frozen_by_id=by.id,
         frozen_at=utcnow(),
     )

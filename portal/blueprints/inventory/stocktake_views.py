@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx, redirect_to, render, trigger
 from portal.i18n import gettext as _
+from portal.i18n import local_today
 from portal.security import bounded_id, require
 
 
@@ -195,3 +196,61 @@ def count_sheet(stocktake_id: int):
     if lang not in pdf.LANGUAGES:
         abort(400)
     return pdf.count_sheet(found, lang).send()
+
+
+# --- the cycle-count plan -----------------------------------------------------------------------
+def _show_cycle(store, status: int = 200):
+    from portal.blueprints.inventory import cycle
+
+    planned = cycle.plan(store)
+    today = local_today()
+    due = cycle.due(planned, today)
+    return render(
+        "inventory/cycle.html",
+        status=status,
+        store=store,
+        stores=catalogue.stores_of(store.property_id),
+        classes=[
+            (name, cycle.LABELS[name], sum(1 for p in planned if p.klass == name))
+            for name, _share, _days in cycle.CLASSES
+        ],
+        due=due,
+        running=counts.counting_in(store),
+        may_freeze=can_freeze(current_user, store),
+        form=FreezeForm(),
+    )
+
+
+@bp.get("/stores/<int:store_id>/cycle-count")
+def cycle_count(store_id: int):
+    return _show_cycle(_store(store_id))
+
+
+@bp.post("/stores/<int:store_id>/cycle-count")
+def freeze_cycle(store_id: int):
+    from portal.blueprints.inventory import cycle
+
+    store = _store(store_id)
+    require(can_freeze, store, hide=False)
+    form = FreezeForm()
+    if not form.validate():
+        flash(_("Reload the page and try again."), "danger")
+        return _show_cycle(store, 400)
+    due = [p.level.item_id for p in cycle.due(cycle.plan(store), local_today())]
+    try:
+        made = counts.freeze(
+            store, by=current_user, show_expected=form.show_expected.data, item_ids=due
+        )
+        db.session.commit()
+    except counts.Already as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        if error.stocktake is not None:
+            return redirect_to(url_for("inventory.stocktake", stocktake_id=error.stocktake.id))
+        return _show_cycle(store, 409)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return _show_cycle(store, 409)
+    flash(_("Count sheet frozen: count item by item."), "success")
+    return redirect_to(url_for("inventory.stocktake", stocktake_id=made.id))
