@@ -115,6 +115,9 @@ def one_database(bench: TapBench, db: str, opts, tmp: Path) -> dict:
             portal.drain()
             fragments.append(load.wrk(anchors.port, "/bare/fragment", opts.duration, {}, "anchor"))
             portal.drain()
+            # Lines made again for each round: a tap that carries a one-time key (a stock
+            # issue's idempotency key) must not be a replay of the round before.
+            lines = bench.lines(browser.cookie_header(), token, prepared)
             samples.append(
                 load.wrk_mix(portal.port, lines, opts.duration, run.dir, "taps", env=env)
             )

@@ -276,6 +276,8 @@ def move(item_id: int):
             )
         return url_for("inventory.item_detail", item_id=item.id)
 
+    # What the answer says, read before the commit expires the rows it comes from.
+    store_id, store_name = store.id, store.name
     created = create_from_form(
         form,
         current_user,
@@ -284,8 +286,17 @@ def move(item_id: int):
     )
     if created is None:
         return render_form("inventory/move.html", "move_form", **_move_context(item, kind, form))
+    context = None
+    if is_htmx():  # the next movement on the same form; the page's stock and history follow
+        fresh = MoveForm(formdata=None, store_id=store_id)
+        # The choices made before the commit, as they were: asked again, every store (expired
+        # by the commit) would be read back one by one.
+        for name in ("store_id", "to_store_id", "department_id"):
+            fresh[name].choices = form[name].choices
+        context = _move_context(item, kind, fresh)
     if created.first:
-        left = stock.on_hand(store.id, item.id)
+        level = context["levels"].get(store_id) if context else None
+        left = level.on_hand if level is not None else stock.on_hand(store_id, item.id)
         flash(
             _(
                 "%(movement)s: %(quantity)s %(unit)s of %(item)s. %(store)s has %(left)s now.",
@@ -293,17 +304,13 @@ def move(item_id: int):
                 quantity=stock.quantity_text(quantity),
                 unit=item.unit_enum.label,
                 item=item.name,
-                store=store.name,
+                store=store_name,
                 left=stock.quantity_text(left),
             ),
             "success",
         )
-    if is_htmx():  # the next movement on the same form; the page's stock and history follow
-        fresh = MoveForm(formdata=None, store_id=store.id)
-        _move_choices(fresh, item, stores)
-        response = render(
-            "inventory/move.html", block="move_form", **_move_context(item, kind, fresh)
-        )
+    if context is not None:
+        response = render("inventory/move.html", block="move_form", **context)
         return trigger(response, "inventory:moved")
     return redirect_to(created.url)
 
