@@ -48,6 +48,7 @@ class Ids:
     inventory_request_id: int | None = None  # a housekeeping supply request waiting
     inventory_room_type_id: int | None = None  # a room type with a par kit
     inventory_stocktake_id: int | None = None  # a store being counted
+    inventory_laundry_id: int | None = None  # linen at the laundry
 
 
 @dataclass(frozen=True)
@@ -440,6 +441,13 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("room par kits", "inventory.par_kits", "manager"),
     Route("spend against budget", "inventory.spend_budget", "manager"),
+    Route("the linen cycle", "inventory.linen_cycle", "supervisor"),
+    Route(
+        "a laundry batch",
+        "inventory.laundry_batch",
+        "supervisor",
+        values=lambda ids: {"batch_id": ids.inventory_laundry_id},
+    ),
     Route(
         "a store's stocktakes",
         "inventory.stocktakes",
@@ -762,6 +770,7 @@ def resolve(*, exclude_prefix: str | None = None) -> Ids:
             "inventory_request_id",
             "inventory_room_type_id",
             "inventory_stocktake_id",
+            "inventory_laundry_id",
         }
     missing = [name for name, value in vars(ids).items() if not value and name not in optional]
     if missing:
@@ -780,7 +789,7 @@ def _inventory_ids(hotel_id: int, housekeeping_id: int) -> dict:
         return {}
     stores, movements = tables["stores"], tables["stock_movements"]
     requests, par = tables["supply_requests"], tables["room_par_items"]
-    stocktakes = tables["stocktakes"]
+    stocktakes, laundry = tables["stocktakes"], tables["laundry_batches"]
     store_id = db.session.scalar(
         select(func.min(stores.c.id)).where(
             stores.c.property_id == hotel_id, stores.c.kind == "main"
@@ -804,6 +813,11 @@ def _inventory_ids(hotel_id: int, housekeeping_id: int) -> dict:
         ),
         "inventory_room_type_id": db.session.scalar(
             select(func.min(par.c.room_type_id)).where(par.c.property_id == hotel_id)
+        ),
+        "inventory_laundry_id": db.session.scalar(
+            select(func.min(laundry.c.id)).where(
+                laundry.c.property_id == hotel_id, laundry.c.status == "out"
+            )
         ),
         "inventory_stocktake_id": db.session.scalar(
             select(func.min(stocktakes.c.id)).where(

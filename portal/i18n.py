@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import (
     LazyString,
@@ -103,6 +103,8 @@ def normalise_language(tag: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a command (flask seed-demo): the portal's default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     chosen = normalise_language(session.get("anon_locale"))

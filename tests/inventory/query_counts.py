@@ -88,6 +88,14 @@ CASES = [
         4,
         expect="The last 12 months",
     ),
+    Case("inventory.linen_cycle", "employee", "/inventory/linen", 8, expect="Send soiled linen"),
+    Case(
+        "inventory.laundry_batch",
+        "employee",
+        "/inventory/linen/batches/{inv_laundry}",
+        2,
+        expect="Book it back",
+    ),
     Case(
         "inventory.cycle_count",
         "manager",
@@ -143,6 +151,7 @@ ROUTE_ARGUMENTS = {
     "movement_id": "inv_movement",
     "purchase_id": "inv_purchase",
     "stocktake_id": "inv_stocktake",
+    "batch_id": "inv_laundry",
 }
 
 _numbers = count(1)
@@ -192,6 +201,11 @@ def world(prop, ids):
     from portal.blueprints.inventory import budget, stocktake
 
     budget.set_budget(hk, budget.first_of(local_today()), Decimal(500), by=keeper)
+    from portal.blueprints.inventory import linen
+
+    linen_room = helpers.store(prop, StoreKind.LINEN, name_en="Linen room")
+    helpers.stocked(linen_room, towel, 30, by=keeper)
+    laundry = linen.send(linen_room, {towel.id: 12}, by=keeper)
     sheet = stocktake.freeze(pantry, by=keeper)
     stocktake.count(sheet.lines[0], Decimal(19), by=keeper)  # one of two lines counted
     return {
@@ -204,6 +218,7 @@ def world(prop, ids):
         "inv_purchase": raised[0].id if raised else 0,
         "inv_stocktake": sheet.id,
         "inv_department": hk.id,
+        "inv_laundry": laundry.id,
     }
 
 

@@ -475,6 +475,35 @@ def budget_set(ctx):
     assert made is not None and made.amount == 1500 and made.set_by_id == ctx.actor.id
 
 
+# --- the linen cycle ----------------------------------------------------------------------------
+def laundry(ctx):
+    """Ten soiled bath towels sent from the linen room."""
+    from portal.blueprints.inventory import linen
+
+    def build():
+        stocked(ctx)
+        return linen.send(linen_room(ctx), {towel(ctx).id: 10}, by=keeper(ctx))
+
+    return _once(ctx.world, "laundry", build)
+
+
+def laundry_sent(ctx):
+    from portal.blueprints.inventory.models import LaundryBatch
+
+    made = db.session.scalar(
+        select(LaundryBatch).where(LaundryBatch.store_id == linen_room(ctx).id)
+    )
+    assert made is not None and made.sent_by_id == ctx.actor.id
+
+
+def laundry_booked(ctx):
+    from portal.blueprints.inventory.models import LaundryBatch
+
+    made = _fresh(LaundryBatch, laundry(ctx).id)
+    assert made.status == "back" and made.back_by_id == ctx.actor.id
+    _on_hand(linen_room, 29)(ctx)
+
+
 ROWS = access.domain(
     "inventory",
     [
@@ -960,6 +989,53 @@ ROWS = access.domain(
             pdf("Count sheet", "Pantry floor 5", "LIN-BATH"),
             args=lambda c: {"stocktake_id": counting(c).id, "lang": "en"},
             obj=counting,
+        ),
+        # --- the linen cycle -----------------------------------------------------------------
+        Row(
+            "inventory.linen_cycle",
+            ALL,
+            page("Linen cycle", "At the laundry", "Back from the laundry"),
+            given=stocked,
+        ),
+        Row(
+            "inventory.send_laundry",
+            ALL,  # can_run_laundry: who keeps the linen room (housekeeping), the managers
+            redirect(re.compile(r"/inventory/linen/batches/\d+"), "Batch", then=laundry_sent),
+            method="POST",
+            given=stocked,
+            data=lambda c: {
+                "idempotency_key": KEY,
+                "store_id": str(linen_room(c).id),
+                f"sent-{towel(c).id}": "6",
+            },
+            obj=linen_room,
+            refused=403,
+        ),
+        Row(
+            "inventory.laundry_batch",
+            ALL,
+            page("Batch", "Bath towel", "At the laundry"),
+            args=lambda c: {"batch_id": laundry(c).id},
+            obj=laundry,
+            other_department=(Elsewhere("stock open to every supervisor", code=None),),
+        ),
+        Row(
+            "inventory.laundry_back",
+            ALL,
+            redirect(
+                lambda c: f"/inventory/linen/batches/{laundry(c).id}",
+                "booked back",
+                then=laundry_booked,
+            ),
+            method="POST",
+            args=lambda c: {"batch_id": laundry(c).id},
+            data=lambda c: {
+                f"returned-{laundry(c).lines[0].id}": "9",
+                f"rejected-{laundry(c).lines[0].id}": "1",
+            },
+            obj=laundry,
+            refused=403,
+            other_department=(Elsewhere("linen room kept by HK", code=403),),
         ),
         # --- cost control --------------------------------------------------------------------
         Row(

@@ -504,3 +504,15 @@ def test_a_year_of_budgets_most_months_within_the_90_percent_line(demo):
     states = Counter(line.state for line in lines)
     assert states["within"] > len(lines) / 2, states
     assert states["near"] + states["over"] > 0, states  # a busy month shows on the chart
+
+
+def test_a_fortnight_of_laundry_one_batch_still_out(demo):
+    from portal.blueprints.inventory.models import LaundryBatch, LaundryStatus
+
+    batches = _all(select(LaundryBatch).where(LaundryBatch.property_id == demo.hotel.id))
+    states = Counter(b.status for b in batches)
+    assert states[LaundryStatus.OUT] == 1 and states[LaundryStatus.BACK] >= 5
+    back = [b for b in batches if b.status == LaundryStatus.BACK]
+    assert all(b.back_at > b.sent_at for b in back)
+    lost = sum(line.sent - line.returned for b in back for line in b.lines)
+    assert 0 < lost < sum(line.sent for b in back for line in b.lines) * Decimal("0.05")

@@ -873,6 +873,41 @@ def _seed_hotel(ledger: _Ledger) -> None:
     _current_requests(ledger, main, crews)
     _stocktake_under_way(ledger, pantries, hk)
     _budgets(ledger)
+    _laundry(ledger, linen)
+
+
+def _laundry(ledger: _Ledger, linen_room: Store) -> None:
+    """The last fortnight of the linen cycle: a batch of soiled towels and sheets to the
+    laundry most days, back clean the next day less a few rejected (and now and then one
+    missing); today's batch still at the laundry."""
+    from portal.blueprints.inventory import linen
+
+    codes = [
+        c for c in ("LIN-001", "LIN-002", "LIN-003", "LIN-004", "LIN-006") if c in ledger.items
+    ]
+    keepers = ledger.keepers(linen_room)
+    if not codes or not keepers:
+        return
+    rng = ledger.rng
+    for back_days in (12, 10, 9, 7, 5, 3, 2, 0):
+        by = rng.choice(keepers)
+        counts = {ledger.items[c].id: rng.randint(40, 90) for c in codes}
+        batch = linen.send(linen_room, counts, by=by)
+        sent_at = min(ledger.at(DAYS - back_days, rng.uniform(9, 11)), utcnow())
+        batch.sent_at = sent_at
+        if back_days == 0:
+            continue
+        returns = {}
+        for line in batch.lines:
+            rejected = 1 if rng.random() < 0.3 else 0
+            missing = 1 if rng.random() < 0.15 else 0
+            returns[line.id] = (line.sent - rejected - missing, rejected)
+        moves = linen.back(batch, returns, by=rng.choice(keepers))
+        back_at = sent_at + timedelta(hours=rng.uniform(20, 26))
+        batch.back_at = back_at
+        for move in moves:
+            move.at = back_at
+    db.session.flush()
 
 
 def _budgets(ledger: _Ledger) -> None:

@@ -206,3 +206,9 @@ class CountForm(PortalForm):
 
 class BudgetForm(PortalForm):
     amount = NumberField(_l("Budget"))
+
+
+class LaundryForm(IdempotentForm):
+    """A batch of soiled linen: the linen room it leaves from (the counts are lines)."""
+
+    store_id = _id_field(_l("Linen room"), _l("Choose the linen room."))

@@ -126,6 +126,7 @@ class Kind(enum.StrEnum):
     LOSS = "loss"  # lost or damaged, with a reason: out
     REVERSAL = "reversal"  # undoes the movement it points at
     COUNT = "count"  # a stocktake's adjustment: what was counted less what was expected
+    LAUNDRY = "laundry"  # clean linen back from the laundry: in
 
     @property
     def label(self) -> str:
@@ -141,12 +142,14 @@ KIND_LABELS = {
     Kind.LOSS: pgettext("stock movement", "Loss or damage"),
     Kind.REVERSAL: pgettext("stock movement", "Reversal"),
     Kind.COUNT: pgettext("stock movement", "Stocktake adjustment"),
+    Kind.LAUNDRY: pgettext("stock movement", "Back from the laundry"),
 }
 
 # +1: the movement adds to its store's stock; -1: it takes from it (a transfer also adds to
 # to_store). A reversal has the opposite sign of what it reverses.
 SIGN = {
     Kind.RECEIVE: 1,
+    Kind.LAUNDRY: 1,
     Kind.RETURN: 1,
     Kind.ISSUE: -1,
     Kind.TOP_UP: -1,
@@ -595,3 +598,87 @@ class Budget(db.Model):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LaundryStatus(enum.StrEnum):
+    OUT = "out"  # at the laundry
+    BACK = "back"
+
+    @property
+    def label(self) -> str:
+        return str(LAUNDRY_LABELS[self])
+
+
+LAUNDRY_LABELS = {
+    LaundryStatus.OUT: pgettext("laundry", "At the laundry"),
+    LaundryStatus.BACK: pgettext("laundry", "Back"),
+}
+
+
+class LaundryBatch(db.Model):
+    """Soiled linen sent from the linen room to the laundry, and what came back clean.
+
+    Soiled linen is no longer stock (it left the stores when rooms were topped up): sending
+    it moves no stock. What comes back clean is stock again, by a movement into the linen room;
+    what the laundry rejected (stained, torn) and what did not come back are the batch's
+    losses."""
+
+    __tablename__ = "laundry_batches"
+    __table_args__ = (
+        Index("ix_laundry_batches_property", "property_id", "status", "sent_at"),
+        CheckConstraint("status IN ('out', 'back')", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    status: Mapped[str] = mapped_column(String(10), default=LaundryStatus.OUT)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    back_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    store: Mapped[Store] = relationship()
+    sent_by = relationship("User", foreign_keys=[sent_by_id])
+    back_by = relationship("User", foreign_keys=[back_by_id])
+    lines: Mapped[list[LaundryLine]] = relationship(
+        back_populates="batch", order_by="LaundryLine.id"
+    )
+
+    @property
+    def status_enum(self) -> LaundryStatus:
+        return LaundryStatus(self.status)
+
+
+class LaundryLine(db.Model):
+    __tablename__ = "laundry_lines"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "item_id", name="uq_laundry_lines_item"),
+        CheckConstraint("sent > 0", "sent"),
+        CheckConstraint("returned IS NULL OR returned >= 0", "returned"),
+        CheckConstraint("rejected IS NULL OR rejected >= 0", "rejected"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("laundry_batches.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("stock_items.id"))
+    sent: Mapped[Decimal] = mapped_column(QUANTITY)
+    returned: Mapped[Decimal | None] = mapped_column(QUANTITY)  # clean, back into stock
+    rejected: Mapped[Decimal | None] = mapped_column(QUANTITY)  # stained or torn: written off
+    unit_cost: Mapped[Decimal] = mapped_column(MONEY)  # when sent: the losses' value
+
+    batch: Mapped[LaundryBatch] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+    @property
+    def missing(self) -> Decimal | None:
+        if self.returned is None:
+            return None
+        return self.sent - self.returned - (self.rejected or 0)
+
+    @property
+    def lost_value(self) -> Decimal:
+        if self.returned is None:
+            return Decimal("0.00")
+        lost = self.sent - self.returned
+        return (lost * self.unit_cost).quantize(Decimal("0.01"))

@@ -159,3 +159,13 @@ def can_view_budget(user, obj=None) -> bool:
 
 def can_set_budget(user, department) -> bool:
     return is_manager(user) and in_property(user, department.property_id)
+
+
+def can_run_laundry(user, store) -> bool:
+    """Send soiled linen and book it back: whoever keeps the linen room."""
+    return keeps_store(user, store)
+
+
+def can_book_back(user, batch) -> bool:
+    """Book a laundry batch back: whoever keeps the linen room it left from."""
+    return can_run_laundry(user, batch.store)
