@@ -305,8 +305,8 @@ def swap(page, region) -> list[str]:
 def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None, inventory=None):
     sop, emp = people["sop"][0], people["employee"][0]
     # The inventory module's pages, where it is registered: stock, an item and its movement
-    # form, a request, a new request, the room's top-up and its room type's par kit.
-    item_id, request_id, room_type_id = inventory or (None, None, None)
+    # form, a request, a new request, the room's top-up, its room type's par kit, a count.
+    item_id, request_id, room_type_id, stocktake_id = inventory or (None, None, None, None)
     stores = [
         "/inventory/",
         f"/inventory/items/{item_id}",
@@ -315,6 +315,7 @@ def walk(people, draft_id, prop_id, training=None, drill_id=None, room_id=None, 
         "/inventory/requests/new",
         f"/inventory/rooms/{room_id}/top-up",
         f"/inventory/par/{room_type_id}",
+        f"/inventory/stocktakes/{stocktake_id}",
     ]
     # The training module's pages, where it is registered (its ids made by the test).
     session_id, programme_id = training or (None, None)
@@ -443,7 +444,10 @@ def test_links_inside_swapped_regions_open_whole_pages(live_server, new_page, pe
                 inventory_helpers.par_kit(room.room_type, {towel: 2}, by=admin)
                 roster_helpers.cleaning_row(room, attendant, finished=True)
                 asked = supply.create(attendant, main, "Room 301", [(towel, 2)])
-                inventory = (towel.id, asked.id, room.room_type_id)
+                from portal.blueprints.inventory import stocktake
+
+                sheet = stocktake.freeze(pantry, by=admin)
+                inventory = (towel.id, asked.id, room.room_type_id, sheet.id)
         _db.session.commit()
         draft_id, prop_id = draft.id, prop.id
         _db.session.remove()
