@@ -16,7 +16,8 @@ from portal.i18n import gettext as _
 from portal.security import bounded_id, require
 
 
-def _store(store_id: int):
+def viewable_store(store_id: int):
+    """The store of a path, or 404 (none, or one this person may not see: audited)."""
     store = catalogue.get_store(bounded_id(store_id))
     if store is None:
         abort(404)
@@ -39,12 +40,12 @@ def _show(store, status=200):
 
 @bp.get("/stores/<int:store_id>/reorder")
 def reorder_list(store_id: int):
-    return _show(_store(store_id))
+    return _show(viewable_store(store_id))
 
 
 @bp.post("/stores/<int:store_id>/reorder")
 def raise_purchases(store_id: int):
-    store = _store(store_id)
+    store = viewable_store(store_id)
     require(can_move_stock, store)
     if not EmptyForm().validate():
         flash(_("Reload the page and try again."), "danger")
@@ -66,7 +67,7 @@ def cancel_purchase(purchase_id: int):
     purchase = db.session.get(PurchaseRequest, bounded_id(purchase_id))
     if purchase is None:
         abort(404)
-    store = _store(purchase.store_id)
+    store = viewable_store(purchase.store_id)
     require(can_move_stock, store)
     if not EmptyForm().validate():
         flash(_("Reload the page and try again."), "danger")
@@ -84,7 +85,7 @@ def cancel_purchase(purchase_id: int):
 
 @bp.get("/stores/<int:store_id>/purchase.pdf")
 def purchase_pdf(store_id: int):
-    store = _store(store_id)
+    store = viewable_store(store_id)
     lang = request.args.get("lang") or "both"
     if lang not in pdf.LANGUAGES:
         abort(400)

@@ -17,6 +17,7 @@ from portal.blueprints.inventory.permissions import (
     can_view_stock,
     sees_expected,
 )
+from portal.blueprints.inventory.reorder_views import viewable_store as _store
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -24,14 +25,6 @@ from portal.htmx import is_htmx, redirect_to, render, trigger
 from portal.i18n import gettext as _
 from portal.i18n import local_today
 from portal.security import bounded_id, require
-
-
-def _store(store_id: int):
-    store = catalogue.get_store(bounded_id(store_id))
-    if store is None:
-        abort(404)
-    require(can_view_stock, store)
-    return store
 
 
 def _stocktake(stocktake_id: int):
