@@ -1054,3 +1054,20 @@ def test_what_the_queue_lists_to_issue_opens(client, w, login_as):
     queue = client.get("/inventory/requests/queue")
     assert f'href="/inventory/requests/{asked.id}"' in queue.get_data(as_text=True)
     assert client.get(f"/inventory/requests/{asked.id}").status_code == 200
+
+
+def test_deliveries_come_into_the_main_store_not_a_pantry(client, w, login_as):
+    """Housekeeping keeps the pantry: it moves stock there, but a delivery from a supplier
+    comes into the main store; the pantry is stocked by a transfer."""
+    login_as("employee")
+    item_page = text_of(client.get(f"/inventory/items/{w.towel.id}"))
+    assert "Issued" in item_page and "Received" not in item_page.split("Stock by store")[1][:200]
+    before = h.written()
+    response = client.post_form(
+        f"/inventory/items/{w.towel.id}/move?kind=receive",
+        {"idempotency_key": KEY, "store_id": str(w.pantry.id), "quantity": "5", "unit_cost": "1"},
+    )
+    assert response.status_code == 422
+    message = "Deliveries come into the main store: stock Pantry floor 3 with a transfer."
+    assert message in text_of(response)  # above the form: none of their stores takes deliveries
+    assert h.written() == before and h.on_hand(w.pantry, w.towel) == 20

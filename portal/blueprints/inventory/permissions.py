@@ -169,3 +169,12 @@ def can_run_laundry(user, store) -> bool:
 def can_book_back(user, batch) -> bool:
     """Book a laundry batch back: whoever keeps the linen room it left from."""
     return can_run_laundry(user, batch.store)
+
+
+DELIVERED_TO = ("main", "spa")  # the stores a supplier delivers to
+
+
+def can_receive(user, store) -> bool:
+    """A delivery from a supplier comes into the main store or the spa's, by who keeps it; a
+    pantry or the linen room is stocked by a transfer (a manager may still book one there)."""
+    return keeps_store(user, store) and (store.kind in DELIVERED_TO or is_manager(user))

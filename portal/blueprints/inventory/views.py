@@ -20,6 +20,7 @@ from portal.blueprints.inventory.models import (
 from portal.blueprints.inventory.permissions import (
     can_keep_items,
     can_move_stock,
+    can_receive,
     can_reverse,
     can_view_budget,
     can_view_stock,
@@ -109,6 +110,7 @@ def _show_item(
     if kind not in KIND_LABELS:
         kind = ""
     page = catalogue.history_page(item, store_id or None, kind)
+    stores = catalogue.stores_of(item.property_id)
     return render(
         "inventory/item.html",
         block="history",
@@ -121,8 +123,13 @@ def _show_item(
         kind=kind,
         kinds=KIND_LABELS,
         loss_labels=LOSS_LABELS,
-        moves=MOVES,
-        stores=catalogue.stores_of(item.property_id),
+        # Received only where this person takes deliveries (the main store, the spa's).
+        moves=[
+            k
+            for k in MOVES
+            if k is not Kind.RECEIVE or any(can_receive(current_user, s) for s in stores)
+        ],
+        stores=stores,
         may_keep_items=can_keep_items(current_user, item),
         may_reverse=can_reverse(current_user, item),
         reverse_form=reverse_form or ReverseForm(),
@@ -191,8 +198,9 @@ def _kind() -> Kind:
     return kind
 
 
-def _move_choices(form: MoveForm, item, stores: list[Store]) -> None:
-    mine = [s for s in stores if can_move_stock(current_user, s)]
+def _move_choices(form: MoveForm, item, stores: list[Store], kind: Kind | None = None) -> None:
+    allowed = can_receive if kind is Kind.RECEIVE else can_move_stock
+    mine = [s for s in stores if allowed(current_user, s)]
     form.store_id.choices = [(s.id, s.name) for s in mine]
     form.to_store_id.choices = [(s.id, s.name) for s in stores]
     form.department_id.choices = [
@@ -208,7 +216,7 @@ def move_form(item_id: int):
     if not any(can_move_stock(current_user, s) for s in stores):
         require(lambda user, obj=None: False)
     form = MoveForm()
-    _move_choices(form, item, stores)
+    _move_choices(form, item, stores, kind)
     if request.args.get("store"):
         form.store_id.data = int_arg("store", 0, 0, LARGEST_ID)
     if kind is Kind.RECEIVE:
@@ -226,7 +234,7 @@ def move(item_id: int):
     kind = _kind()
     stores = catalogue.stores_of(item.property_id)
     form = MoveForm()
-    _move_choices(form, item, stores)
+    _move_choices(form, item, stores, kind)
     if not form.validate():
         return render_form("inventory/move.html", "move_form", **_move_context(item, kind, form))
     store = next((s for s in stores if s.id == form.store_id.data), None)
@@ -234,6 +242,16 @@ def move(item_id: int):
         form.store_id.errors = [_("Choose one of this property's stores.")]
         return render_form("inventory/move.html", "move_form", **_move_context(item, kind, form))
     require(can_move_stock, store)
+    if kind is Kind.RECEIVE and not can_receive(current_user, store):
+        message = _(
+            "Deliveries come into the main store: stock %(store)s with a transfer.",
+            store=store.name,
+        )
+        if form.store_id.choices:  # beside the stores they may choose
+            form.store_id.errors = [message]
+        else:  # none: above the form, which has no store to choose
+            form.form_errors.append(message)
+        return render_form("inventory/move.html", "move_form", **_move_context(item, kind, form))
     quantity = form.quantity.number
 
     def create() -> str:
