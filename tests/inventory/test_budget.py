@@ -164,7 +164,7 @@ def test_the_page_shows_each_department_and_the_whole_property(client, db, login
     html = client.get(f"/inventory/budget?month={month:%Y-%m}").get_data(as_text=True)
     row = visible_text(re.search(rf'<tr id="budget-{hk.id}".*?</tr>', html, re.S).group(0))
     assert "Housekeeping" in row and "95.00" in row and "95%" in row
-    assert "Past the 90% line" in row
+    assert "Near the budget (past 90%)" in row
     total = visible_text(re.search(r'<tr id="budget-total".*?</tr>', html, re.S).group(0))
     assert "The whole property" in total and "95.00" in total
     assert "<svg" in html and "The months as a table" in text_of(client.get("/inventory/budget"))
@@ -226,7 +226,7 @@ def test_the_managers_home_card_shows_this_months_spend(client, db, login_as):
     db.session.commit()
     text = card_text(client, "supply-budget")
     assert "Spent this month 95.00" in text and "Budget this month 100.00" in text
-    assert "95% of the budget" in text and "Past the 90% line" in text
+    assert "95% of the budget" in text and "Near the budget (past 90%)" in text
 
 
 def test_a_housekeeping_supervisor_has_no_budget_card(client, db, login_as):

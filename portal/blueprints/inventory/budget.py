@@ -20,15 +20,24 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
-from portal.blueprints.inventory.models import MAX_COST, Budget, Movement
+from portal.blueprints.inventory.models import Budget, Movement
 from portal.blueprints.people.models import Department, User
 from portal.database import utcnow
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import select_timezone
 
 LINE = Decimal("0.90")  # spend stays within 90% of the budget
+MAX_BUDGET = Decimal("99999999")  # what a month's budget of one department may be
+# The state of a month's spend: (its badge's class, its words), for the page and the card.
+STATES = {
+    "none": ("text-bg-secondary", _l("No budget")),
+    "within": ("text-bg-success", _l("Within 90%")),
+    "near": ("text-bg-warning", _l("Near the budget (past 90%)")),
+    "over": ("text-bg-danger", _l("Over budget")),
+}
 MONTHS = 12  # the chart's months, the chosen one last
 WIDTH, HEIGHT = 600, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
@@ -43,7 +52,8 @@ def add_months(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _start(month: date) -> datetime:
+def month_start(month: date) -> datetime:
+    """The first moment of a month of the property's calendar, in UTC."""
     zone = ZoneInfo(select_timezone())
     return datetime.combine(month, time.min, zone).astimezone(UTC)
 
@@ -52,7 +62,7 @@ def spend(property_id: int, months: list[date]) -> dict[tuple[int, date], Decima
     """(department id, month) -> spend, for consecutive months, in one statement."""
     if not months:
         return {}
-    bounds = [(m, _start(m), _start(add_months(m, 1))) for m in months]
+    bounds = [(m, month_start(m), month_start(add_months(m, 1))) for m in months]
     bucket = case(
         *[(and_(Movement.at >= s, Movement.at < e), i) for i, (_m, s, e) in enumerate(bounds)],
         else_=None,
@@ -108,6 +118,14 @@ class Line:
         if self.spent > self.budget:
             return "over"
         return "near" if self.spent > self.budget * LINE else "within"
+
+    @property
+    def badge(self) -> str:
+        return STATES[self.state][0]
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES[self.state][1])
 
 
 @dataclass(frozen=True)
@@ -231,7 +249,7 @@ def set_budget(department: Department, month: date, amount, *, by: User) -> Budg
     if amount is None:
         raise DomainError(_("Give the month's budget."), "amount")
     amount = Decimal(amount)
-    if not amount.is_finite() or amount < 0 or amount > MAX_COST * 10:
+    if not amount.is_finite() or amount < 0 or amount > MAX_BUDGET:
         raise DomainError(_("A budget is between 0 and 99,999,999."), "amount")
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError(_("A budget has at most two decimals."), "amount")

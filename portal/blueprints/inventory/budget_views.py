@@ -61,6 +61,7 @@ def _show(month: date, status: int = 200, refused: dict | None = None):
         chart=budget.chart(trend),
         may_set=any(can_set_budget(current_user, d) for d in departments[:1]),
         refused=refused,
+        states=budget.STATES,
     )
 
 

@@ -153,8 +153,8 @@ def budget_numbers(user) -> Numbers:
         "budget",
         {
             "inventory_month": month,
-            "inventory_month_start": budget._start(month),
-            "inventory_month_end": budget._start(budget.add_months(month, 1)),
+            "inventory_month_start": budget.month_start(month),
+            "inventory_month_end": budget.month_start(budget.add_months(month, 1)),
         },
     )
 
@@ -201,15 +201,6 @@ def budget_card(user, values: dict) -> dict | None:
     rows = [(_("Spent this month"), fmt_money(spent))]
     if planned is not None:
         rows.append((_("Budget this month"), fmt_money(planned)))
-    state = {
-        "none": _("No budget"),
-        "within": _("Within 90%%") % {},
-        "near": _("Past the 90%% line") % {},
-        "over": _("Over budget"),
-    }[line.state]
-    cls = {"none": "text-bg-secondary", "within": "text-bg-success"}.get(
-        line.state, "text-bg-warning" if line.state == "near" else "text-bg-danger"
-    )
     url = url_for("inventory.spend_budget")
     return {
         "id": "supply-budget",
@@ -222,7 +213,7 @@ def budget_card(user, values: dict) -> dict | None:
                 "label": _("%(share)s%% of the budget", share=line.share)
                 if line.share is not None
                 else _("Set the month's budgets"),
-                "badge": {"text": state, "cls": cls, "icon": "info-circle-fill"},
+                "badge": {"text": line.state_label, "cls": line.badge, "icon": "info-circle-fill"},
             }
         ],
         "link": (url, _("Spend against budget")),

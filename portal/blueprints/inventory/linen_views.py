@@ -40,6 +40,10 @@ def _show(form: LaundryForm, errors=None, status: int = 200):
         form=form,
         items=items if mine else [],
         errors=errors or {},
+        # what was typed, kept when the form comes back with a message
+        typed={i.id: request.form.get(f"sent-{i.id}", "") for i in items}
+        if request.method == "POST"
+        else {},
         out=out,
         back=back,
         floors=linen.floor_par(property_id, items) if is_registered("rosters") else [],
